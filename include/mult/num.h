@@ -1,0 +1,81 @@
+/*
+ * libmult: numbered domains, pid-style: an object is numbered in the
+ * instance that allocates it and in every ancestor.
+ * SPDX-License-Identifier: ISC
+ */
+#ifndef MULT_NUM_H
+#define MULT_NUM_H
+
+#include "space.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Number @p obj in @p inst and in every ancestor up to the host. Each level
+ * picks its identity by cyclic next-fit over the co-domain, as pid
+ * allocation does: the first object of an instance gets the domain's lowest
+ * identity (pid 1).
+ *
+ * @param id    receives the identity in @p inst.
+ * @param sp    the space.
+ * @param inst  the allocating instance.
+ * @param dom   a numbered domain.
+ * @param obj   the caller's object (a pointer or key); not 0, unique in
+ *              the domain.
+ * @return 0; #MULT_EINVAL (NULL argument, @p obj 0); #MULT_EKIND;
+ *         #MULT_ENOENT or #MULT_ESTALE; #MULT_EEXIST (@p obj already
+ *         numbered); #MULT_ENOSPC (some level is full); #MULT_EQUOTA;
+ *         #MULT_ENOMEM.
+ */
+MULT_API int mult_num_alloc(uint64_t *id, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, uint64_t obj);
+
+/**
+ * Remove @p obj, which @p inst allocated, from @p inst and every ancestor.
+ *
+ * @param sp    the space.
+ * @param inst  the instance that allocated it.
+ * @param dom   a numbered domain.
+ * @param obj   the object.
+ * @return 0; #MULT_EINVAL; #MULT_EKIND; #MULT_ESTALE; #MULT_ENOENT (not
+ *         allocated by @p inst).
+ */
+MULT_API int mult_num_free(struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t obj);
+
+/**
+ * The object that identity @p id names in @p inst. Lock-free, O(1).
+ *
+ * @param obj   receives the object.
+ * @param sp    the space.
+ * @param inst  the instance.
+ * @param dom   a numbered domain.
+ * @param id    the identity.
+ * @return 0; #MULT_EINVAL; #MULT_EKIND; #MULT_ESTALE; #MULT_ENOENT.
+ */
+MULT_API int mult_num_lookup(uint64_t *obj, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, uint64_t id);
+
+/**
+ * The identity @p viewer sees for @p obj. Lock-free, O(1). Only objects
+ * allocated in the viewer or its descendants are visible: siblings,
+ * federated peers and parents get #MULT_ENOENT, the same answer as for an
+ * object that does not exist, so nothing leaks.
+ *
+ * @param id      receives the identity.
+ * @param sp      the space.
+ * @param viewer  the instance looking.
+ * @param dom     a numbered domain.
+ * @param obj     the object.
+ * @return 0; #MULT_EINVAL; #MULT_EKIND; #MULT_ESTALE; #MULT_ENOENT.
+ */
+MULT_API int mult_num_number(uint64_t *id, struct mult_space *sp,
+    uint64_t viewer, uint32_t dom, uint64_t obj);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MULT_NUM_H */

@@ -1,0 +1,123 @@
+/*
+ * libmult core: open-addressing hash table with one writer and lock-free
+ * readers.
+ *
+ * Linear probing over 16-byte entries. A slot goes EMPTY -> live -> TOMB
+ * and never back, so a reader can't see one key with another key's value:
+ * the writer fills the value before it publishes the key (release), and a
+ * slot's key never changes once set. Removal marks the value TOMB in place.
+ * Space held by tombstones comes back when the writer rebuilds the table
+ * into a new block and publishes it; readers still in the old block see the
+ * state as it was just before, which is a linearizable answer.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include "internal.h"
+
+struct mult__htab *
+mult__ht_new(struct mult_space *sp, uint32_t cap)
+{
+	struct mult__htab *t;
+
+	MULT__ASSERT(cap >= 8 && (cap & (cap - 1)) == 0);
+	t = mult__alloc(sp, sizeof(*t) + (size_t)cap * sizeof(t->e[0]));
+	if (t != NULL)
+		t->mask = cap - 1;
+	return t;
+}
+
+static inline uint32_t
+mult__ht_start(const struct mult__htab *t, uint64_t seed, uint64_t key)
+{
+	return (uint32_t)mult__mix(key ^ seed) & t->mask;
+}
+
+/*
+ * Find the live entry for key. Lock-free; the caller is in a read section
+ * or holds the writer lock. Keys may repeat (name hashes): callers that
+ * need that use the probe loop themselves.
+ */
+const struct mult__hent *
+mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
+{
+	uint32_t i, n;
+
+	if (t == NULL)
+		return NULL;
+	i = mult__ht_start(t, seed, key);
+	for (n = 0; n <= t->mask; n++) {
+		const struct mult__hent *e = &t->e[i];
+		uint64_t k = mult__load_acq(&e->key);
+
+		if (k == 0)
+			return NULL;
+		if (k == key && mult__load(&e->val) != MULT__HT_TOMB)
+			return e;
+		i = (i + 1) & t->mask;
+	}
+	return NULL;
+}
+
+/* Insert a key the caller knows is absent; capacity was reserved. */
+void
+mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
+    uint64_t val)
+{
+	uint32_t i = mult__ht_start(t, seed, key);
+
+	MULT__ASSERT(key != 0 && val != MULT__HT_TOMB);
+	MULT__ASSERT(t->used < t->mask);
+	while (t->e[i].key != 0)
+		i = (i + 1) & t->mask;
+	mult__store(&t->e[i].val, val);
+	mult__store_rel(&t->e[i].key, key);
+	t->live++;
+	t->used++;
+}
+
+void
+mult__ht_remove(struct mult__htab *t, struct mult__hent *e)
+{
+	mult__store_rel(&e->val, MULT__HT_TOMB);
+	t->live--;
+}
+
+/*
+ * Make room for one more insert into the table published at *tp, keeping
+ * the load (tombstones included) at most 3/4. A rebuilt table is published
+ * in place of the old one, which is retired: readers' answers don't change.
+ * Returns 0 or MULT_ENOMEM with *tp unchanged.
+ */
+int
+mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
+    uint64_t seed)
+{
+	struct mult__htab *old = *tp, *t;
+	uint64_t want;
+	uint32_t cap = 8, i;
+
+	if (old != NULL &&
+	    ((uint64_t)old->used + 1) * 4 <= ((uint64_t)old->mask + 1) * 3)
+		return 0;
+	/* New capacity: live entries at most 3/8 full, so inserts amortize. */
+	want = old != NULL ? ((uint64_t)old->live + 1) * 8 / 3 : 8;
+	while (cap < want) {
+		if (cap >= ((uint32_t)1 << 30))
+			return MULT_ENOMEM;
+		cap <<= 1;
+	}
+	t = mult__ht_new(sp, cap);
+	if (t == NULL)
+		return MULT_ENOMEM;
+	if (old != NULL) {
+		for (i = 0; i <= old->mask; i++) {
+			const struct mult__hent *e = &old->e[i];
+
+			if (e->key != 0 && e->val != MULT__HT_TOMB)
+				mult__ht_insert(t, seed, e->key, e->val);
+		}
+	}
+	mult__store_rel(tp, t);
+	mult__retire(sp, old);
+	return 0;
+}

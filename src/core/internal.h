@@ -1,0 +1,306 @@
+/*
+ * libmult core: internal structures. Shared by the core's files and by the
+ * tests that corrupt a space on purpose to prove mult_verify() can fail.
+ *
+ * Concurrency rule of the whole core: every field a reader may follow is
+ * written only by the writer that holds sp->lock, and only as the last step
+ * of building something (mult__store_rel); readers load it with
+ * mult__load_acq. A structure readers can reach is never changed in place
+ * except where the field's comment says "in place" (single-word stores).
+ * Memory a reader might hold is released through mult__retire(), after a
+ * grace period.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#ifndef MULT_CORE_INTERNAL_H
+#define MULT_CORE_INTERNAL_H
+
+#include "shim.h"
+#include "mult.h"
+
+/* Header of every block the core allocates: enough to free it later. */
+struct mult__blk {
+	struct mult_rcu_head rcu;
+	struct mult_space *sp;
+	size_t size;
+};
+
+/* ---- open-addressing hash, single writer, lock-free readers ------------ */
+
+/*
+ * Slots go EMPTY -> live -> TOMB and never back within one table, so a
+ * reader that saw key k in a slot reads a value that was k's at some time.
+ * Key 0 is EMPTY; a value of MULT__HT_TOMB is a deleted entry.
+ */
+#define MULT__HT_TOMB MULT__U64_MAX
+
+struct mult__hent {
+	uint64_t key;
+	uint64_t val;
+};
+
+struct mult__htab {
+	struct mult__blk blk;
+	uint32_t mask;   /* capacity - 1, capacity a power of two */
+	uint32_t live;   /* writer */
+	uint32_t used;   /* writer: live + tombstones */
+	uint32_t pad;
+	struct mult__hent e[];
+};
+
+/* ---- radix tree: numbered identities -> objects ------------------------- */
+
+#define MULT__RADIX_BITS 6
+#define MULT__RADIX_FAN (1u << MULT__RADIX_BITS)
+
+struct mult__rnode {
+	struct mult__blk blk;
+	uint32_t shift;  /* 0 for a leaf */
+	uint32_t count;  /* writer: leaf: slots used; interior: full children */
+	uint64_t slot[MULT__RADIX_FAN]; /* leaf: object or 0; else child */
+};
+
+/* ---- interval vectors: allotments and owner indexes --------------------- */
+
+struct mult__ivl {
+	uint64_t first;
+	uint64_t last;   /* inclusive: [first, last] never wraps */
+	uint64_t owner;  /* owner index: the owning instance's id */
+};
+
+struct mult__ivec {
+	struct mult__blk blk;
+	uint32_t n;
+	uint32_t pad;
+	struct mult__ivl v[];
+};
+
+/* ---- range maps --------------------------------------------------------- */
+
+struct mult__rext {
+	uint64_t first;  /* identity */
+	uint64_t res;    /* resource (host view) */
+	uint64_t count;
+};
+
+struct mult__rmap {
+	struct mult__blk blk;
+	uint32_t n;
+	uint32_t pad;
+	struct mult_extent *written;  /* as written, sorted by first */
+	struct mult__rext *down;      /* sorted by first */
+	struct mult__rext *up;        /* sorted by res */
+	/* the three arrays follow */
+};
+
+/* ---- value tables ------------------------------------------------------- */
+
+struct mult__vent {
+	uint64_t hash;   /* 0: empty */
+	uint32_t koff, klen;
+	uint32_t voff, vlen;
+};
+
+struct mult__vtab {
+	struct mult__blk blk;
+	uint32_t n;      /* keys */
+	uint32_t mask;   /* entries - 1 */
+	uint64_t bytes;  /* sum of value lengths */
+	char *data;      /* keys and values, after the entries */
+	struct mult__vent e[];
+};
+
+/* ---- per (instance, domain) state --------------------------------------- */
+
+struct mult__ds {
+	struct mult__blk blk;
+	/* range, exclusive */
+	struct mult__ivec *allot;   /* published; NULL: none of its own */
+	struct mult__rmap *map;     /* published; range; NULL: not written */
+	/* numbered */
+	struct mult__rnode *ids;    /* published root: identity - lo -> object */
+	struct mult__htab *objs;    /* published: object -> (identity - lo) | HERE */
+	uint64_t cursor;            /* writer: next identity to try, - lo */
+	uint64_t pending;           /* writer: identity chosen during an alloc */
+	/* value */
+	struct mult__vtab *vals;    /* published */
+	/* accounting (I7), writer-side */
+	uint64_t here;              /* numbered: objects allocated here; value: bytes */
+	uint64_t usage;             /* here + the usage of every child */
+};
+
+#define MULT__NUM_HERE ((uint64_t)1 << 63)
+
+struct mult__dvec {
+	struct mult__blk blk;
+	uint32_t n;
+	uint32_t pad;
+	struct mult__ds *v[];       /* published, in place: NULL -> ds once */
+};
+
+/* ---- instances ---------------------------------------------------------- */
+
+#define MULT__INST_FEDERATED MULT_INSTANCE_FEDERATED
+#define MULT__INST_DOOMED 0x100u    /* writer: inside a destroy */
+
+struct mult__inst {
+	struct mult__blk blk;
+	uint64_t id;
+	struct mult__inst *parent;
+	uint32_t depth;
+	uint32_t flags;
+	struct mult__dvec *dv;      /* published */
+	/* writer-side tree */
+	struct mult__inst *child;   /* first child */
+	struct mult__inst *next;    /* next sibling */
+	struct mult__inst *prev;    /* previous sibling */
+	uint64_t name_hash;         /* 0: no name */
+	char name[MULT_NAME_MAX + 1];
+};
+
+#define MULT__CHUNK_BITS 10
+#define MULT__CHUNK (1u << MULT__CHUNK_BITS)
+
+struct mult__slot {
+	struct mult__inst *inst;    /* published, in place */
+	uint64_t last;              /* in place: the last id issued here */
+	uint32_t next_free;         /* writer: free list */
+	uint32_t pad;
+};
+
+struct mult__chunk {
+	struct mult__blk blk;
+	struct mult__slot s[MULT__CHUNK];
+};
+
+struct mult__sdir {
+	struct mult__blk blk;
+	uint32_t cap;
+	uint32_t pad;
+	struct mult__chunk *c[];    /* in place: NULL -> chunk once */
+};
+
+/* ---- domains and the space ---------------------------------------------- */
+
+struct mult__dom {
+	struct mult__blk blk;
+	uint32_t idx;
+	int kind;
+	uint32_t flags;
+	uint32_t value_max;
+	uint64_t lo, hi;
+	struct mult__ivec *owners;  /* published: isolated range and exclusive */
+	struct mult__ivec *pending; /* writer: an owner index being prepared */
+	uint64_t name_hash;
+	char name[MULT_NAME_MAX + 1];
+};
+
+struct mult_space {
+	void *lock;
+	struct mult_allocator al;
+	uint64_t seed;
+	uint32_t ndoms;             /* published: count of doms[] in use */
+	uint32_t free_slot;         /* writer: head of the free slot list */
+	uint32_t next_slot;         /* writer: first never-used slot */
+	uint32_t pad;
+	struct mult__sdir *sdir;    /* published */
+	struct mult__htab *names;   /* published: name hash -> instance */
+	struct mult__inst *host;
+	struct mult__dom *doms[MULT_DOMAIN_MAX];
+};
+
+/* ---- util.c ------------------------------------------------------------- */
+
+void *mult__alloc(struct mult_space *sp, size_t size);
+void mult__free(struct mult_space *sp, void *blk);
+void mult__retire(struct mult_space *sp, void *blk);
+uint64_t mult__mix(uint64_t x);
+uint64_t mult__hash_str(uint64_t seed, const char *s, size_t len);
+size_t mult__strnlen(const char *s, size_t max);
+int mult__name_check(const char *name, size_t *len);
+
+/* ---- htab.c ------------------------------------------------------------- */
+
+struct mult__htab *mult__ht_new(struct mult_space *sp, uint32_t cap);
+int mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
+    uint64_t seed);
+const struct mult__hent *mult__ht_find(const struct mult__htab *t,
+    uint64_t seed, uint64_t key);
+void mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
+    uint64_t val);
+void mult__ht_remove(struct mult__htab *t, struct mult__hent *e);
+
+/* ---- radix.c ------------------------------------------------------------ */
+
+uint64_t mult__radix_get(const struct mult__rnode *root, uint64_t idx);
+int mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
+    uint64_t span, uint64_t *out);
+int mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
+    uint64_t idx);
+void mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj);
+void mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
+    int now);
+
+/* ---- inst.c ------------------------------------------------------------- */
+
+int mult__inst_host_create(struct mult_space *sp);
+void mult__inst_destroy_all(struct mult_space *sp);
+
+struct mult__inst *mult__inst_get(struct mult_space *sp, uint64_t id,
+    int *err);
+struct mult__ds *mult__ds_get(const struct mult__inst *in, uint32_t dom);
+int mult__ds_prepare(struct mult_space *sp, struct mult__inst *in,
+    uint32_t dom, struct mult__ds **out);
+struct mult__inst *mult__subtree_next(struct mult__inst *root,
+    struct mult__inst *cur);
+void mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now);
+
+/* ---- space.c ------------------------------------------------------------ */
+
+struct mult__dom *mult__dom_get(struct mult_space *sp, uint32_t dom,
+    int *err);
+
+/* ---- ivec.c ------------------------------------------------------------- */
+
+const struct mult__ivl *mult__ivec_find(const struct mult__ivec *v,
+    uint64_t x);
+int mult__ivec_covers(const struct mult__ivec *v, uint64_t first,
+    uint64_t last);
+int mult__ivec_intersects(const struct mult__ivec *v, uint64_t first,
+    uint64_t last);
+const struct mult__ivec *mult__allot_effective(const struct mult__dom *d,
+    const struct mult__inst *in, int *all);
+int mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
+    struct mult__inst *gone_root);
+
+/* ---- num.c -------------------------------------------------------------- */
+
+void mult__num_unlink(struct mult_space *sp, struct mult__inst *in,
+    uint32_t dom);
+
+/* ---- value.c ------------------------------------------------------------ */
+
+int mult__value_copy(struct mult_space *sp, const struct mult__vtab *src,
+    struct mult__vtab **out);
+
+/* ---- common prologue of the API ----------------------------------------- */
+
+/* Read-side lookup of a domain of the wanted kind and an instance. */
+static inline int
+mult__resolve(struct mult_space *sp, uint64_t inst, uint32_t dom, int kind,
+    struct mult__dom **dp, struct mult__inst **ip)
+{
+	int err;
+
+	*dp = mult__dom_get(sp, dom, &err);
+	if (*dp == NULL)
+		return err;
+	if (kind != 0 && (*dp)->kind != kind)
+		return MULT_EKIND;
+	*ip = mult__inst_get(sp, inst, &err);
+	if (*ip == NULL)
+		return err;
+	return 0;
+}
+
+#endif /* MULT_CORE_INTERNAL_H */

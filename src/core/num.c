@@ -1,0 +1,211 @@
+/*
+ * libmult core: numbered domains, pid-style.
+ *
+ * Every instance keeps, per numbered domain, two indexes of the objects
+ * numbered in it and in its descendants: a radix tree from identity to
+ * object (lookup) and a hash from object to identity (number). An object
+ * allocated at depth k has k + 1 identities, one per level, like Linux's
+ * struct pid, but each level is indexed by its own instance, so every read
+ * is one index probe whatever the depth, and visibility (I6) is simply
+ * membership: a viewer's hash holds exactly the objects of its subtree.
+ * The hash value carries MULT__NUM_HERE at the level that allocated it.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include "internal.h"
+
+static uint64_t
+mult__num_span(const struct mult__dom *d)
+{
+	return d->hi - d->lo + 1;
+}
+
+/* Remove obj (at identity offset idx) from one level. */
+static void
+mult__num_drop(struct mult__ds *ds, struct mult__hent *e, uint64_t idx)
+{
+	mult__radix_set(ds->ids, idx, 0);
+	mult__ht_remove(ds->objs, e);
+	ds->usage--;
+}
+
+int
+mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t obj)
+{
+	struct mult__dom *d;
+	struct mult__inst *in, *a;
+	struct mult__ds *ds;
+	uint64_t span;
+	int err;
+
+	if (id == NULL || sp == NULL || obj == 0)
+		return MULT_EINVAL;
+	mult_sys_lock(sp->lock);
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
+		goto out;
+	ds = mult__ds_get(sp->host, dom);
+	if (ds != NULL && mult__ht_find(ds->objs, sp->seed, obj) != NULL) {
+		err = MULT_EEXIST;
+		goto out;
+	}
+	span = mult__num_span(d);
+	/*
+	 * Prepare every level: its state, room in its hash, a free identity
+	 * (next-fit from the cursor, wrapping once) and the radix path to it.
+	 * Only empty structure is published here.
+	 */
+	for (a = in; a != NULL; a = a->parent) {
+		uint64_t idx;
+
+		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
+			goto out;
+		if ((err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
+			goto out;
+		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx);
+		if (err == MULT_ENOSPC && ds->cursor != 0)
+			err = mult__radix_free_index(ds->ids, 0, ds->cursor,
+			    &idx);
+		if (err != 0)
+			goto out;
+		if ((err = mult__radix_prepare(sp, &ds->ids, idx)) != 0)
+			goto out;
+		ds->pending = idx;
+	}
+	/* Commit, from the allocating level up, as Linux publishes a pid. */
+	for (a = in; a != NULL; a = a->parent) {
+		ds = mult__ds_get(a, dom);
+		mult__radix_set(ds->ids, ds->pending, obj);
+		mult__ht_insert(ds->objs, sp->seed, obj,
+		    ds->pending | (a == in ? MULT__NUM_HERE : 0));
+		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
+		ds->usage++;
+		if (a == in) {
+			ds->here++;
+			*id = d->lo + ds->pending;
+		}
+	}
+out:
+	mult_sys_unlock(sp->lock);
+	return err;
+}
+
+int
+mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
+    uint64_t obj)
+{
+	struct mult__dom *d;
+	struct mult__inst *in, *a;
+	struct mult__ds *ds;
+	struct mult__hent *e;
+	int err;
+
+	if (sp == NULL || obj == 0)
+		return MULT_EINVAL;
+	mult_sys_lock(sp->lock);
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
+		goto out;
+	ds = mult__ds_get(in, dom);
+	e = ds != NULL ? (struct mult__hent *)mult__ht_find(ds->objs, sp->seed,
+	    obj) : NULL;
+	if (e == NULL || !(e->val & MULT__NUM_HERE)) {
+		err = MULT_ENOENT;
+		goto out;
+	}
+	ds->here--;
+	for (a = in; a != NULL; a = a->parent) {
+		ds = mult__ds_get(a, dom);
+		e = (struct mult__hent *)mult__ht_find(ds->objs, sp->seed, obj);
+		MULT__ASSERT(e != NULL);
+		mult__num_drop(ds, e, e->val & ~MULT__NUM_HERE);
+	}
+out:
+	mult_sys_unlock(sp->lock);
+	return err;
+}
+
+/*
+ * in's subtree is being destroyed: take every object numbered in it out of
+ * in's ancestors. in's own indexes go with in.
+ */
+void
+mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
+{
+	const struct mult__ds *ids = mult__ds_get(in, dom);
+	struct mult__inst *a;
+	uint32_t i;
+
+	if (ids == NULL || ids->objs == NULL)
+		return;
+	for (i = 0; i <= ids->objs->mask; i++) {
+		const struct mult__hent *ie = &ids->objs->e[i];
+
+		if (ie->key == 0 || ie->val == MULT__HT_TOMB)
+			continue;
+		for (a = in->parent; a != NULL; a = a->parent) {
+			struct mult__ds *ds = mult__ds_get(a, dom);
+			struct mult__hent *e = (struct mult__hent *)mult__ht_find(
+			    ds->objs, sp->seed, ie->key);
+
+			MULT__ASSERT(e != NULL);
+			mult__num_drop(ds, e, e->val & ~MULT__NUM_HERE);
+		}
+	}
+}
+
+int
+mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t id)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__ds *ds;
+	uint64_t o = 0;
+	int err;
+
+	if (obj == NULL)
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
+		goto out;
+	ds = mult__ds_get(in, dom);
+	if (ds != NULL && id >= d->lo && id <= d->hi)
+		o = mult__radix_get(mult__load_acq(&ds->ids), id - d->lo);
+	if (o == 0)
+		err = MULT_ENOENT;
+	else
+		*obj = o;
+out:
+	mult_sys_read_exit();
+	return err;
+}
+
+int
+mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
+    uint32_t dom, uint64_t obj)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__ds *ds;
+	const struct mult__hent *e = NULL;
+	uint64_t v = MULT__HT_TOMB;
+	int err;
+
+	if (id == NULL)
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
+		goto out;
+	ds = mult__ds_get(in, dom);
+	if (ds != NULL && obj != 0)
+		e = mult__ht_find(mult__load_acq(&ds->objs), sp->seed, obj);
+	if (e != NULL)
+		v = mult__load(&e->val);
+	if (v == MULT__HT_TOMB)
+		err = MULT_ENOENT;
+	else
+		*id = d->lo + (v & ~MULT__NUM_HERE);
+out:
+	mult_sys_read_exit();
+	return err;
+}

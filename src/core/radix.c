@@ -1,0 +1,224 @@
+/*
+ * libmult core: radix tree from numbered identities to objects.
+ *
+ * Identities in a numbered domain are dense small numbers (pids), so a radix
+ * tree of 64-way nodes indexes them directly, as Linux's IDR does: a lookup
+ * is a fixed number of dependent loads bounded by the width of the domain
+ * (at most six levels for 2^32 identities), never a probe sequence, and the
+ * leaves cost 8 bytes per identity when the identities are dense.
+ *
+ * Readers walk from the published root. The writer only ever adds nodes
+ * (a new root above the old one, or a missing child), each fully built
+ * before its release store, and changes leaf slots in place with single
+ * word stores. Nodes are freed with the tree.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include "internal.h"
+
+#define MULT__RADIX_MASK (MULT__RADIX_FAN - 1)
+#define MULT__RADIX_DEPTH ((64 + MULT__RADIX_BITS - 1) / MULT__RADIX_BITS)
+
+static inline struct mult__rnode *
+mult__rchild(const struct mult__rnode *n, uint64_t idx)
+{
+	uintptr_t c = (uintptr_t)mult__load_acq(
+	    &n->slot[(idx >> n->shift) & MULT__RADIX_MASK]);
+
+	return (struct mult__rnode *)c;
+}
+
+static inline int
+mult__rcovers(const struct mult__rnode *root, uint64_t idx)
+{
+	return root->shift + MULT__RADIX_BITS >= 64 ||
+	    (idx >> (root->shift + MULT__RADIX_BITS)) == 0;
+}
+
+/* The object at idx, or 0. Lock-free. */
+uint64_t
+mult__radix_get(const struct mult__rnode *root, uint64_t idx)
+{
+	const struct mult__rnode *n = root;
+
+	if (n == NULL || !mult__rcovers(n, idx))
+		return 0;
+	while (n->shift > 0) {
+		n = mult__rchild(n, idx);
+		if (n == NULL)
+			return 0;
+	}
+	return mult__load(&n->slot[idx & MULT__RADIX_MASK]);
+}
+
+/*
+ * The first free index in [from, span), into *out. Full subtrees are
+ * skipped using the writer's counts. Writer only.
+ */
+int
+mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
+    uint64_t span, uint64_t *out)
+{
+	uint64_t idx = from;
+
+	while (idx < span) {
+		const struct mult__rnode *n = root;
+
+		if (n == NULL || !mult__rcovers(n, idx)) {
+			*out = idx;
+			return 0;
+		}
+		for (;;) {
+			const struct mult__rnode *c;
+			uint64_t step;
+
+			if (n->shift == 0) {
+				uint32_t j;
+
+				for (j = (uint32_t)(idx & MULT__RADIX_MASK);
+				    j < MULT__RADIX_FAN; j++) {
+					uint64_t cand = (idx & ~(uint64_t)MULT__RADIX_MASK) | j;
+
+					if (cand >= span)
+						return MULT_ENOSPC;
+					if (n->slot[j] == 0) {
+						*out = cand;
+						return 0;
+					}
+				}
+				idx = (idx | MULT__RADIX_MASK) + 1;
+				break;
+			}
+			c = mult__rchild(n, idx);
+			if (c == NULL) {
+				*out = idx;
+				return 0;
+			}
+			if (c->count == MULT__RADIX_FAN) {
+				step = (uint64_t)1 << n->shift;
+				idx = (idx & ~(step - 1)) + step;
+				break;
+			}
+			n = c;
+		}
+	}
+	return MULT_ENOSPC;
+}
+
+static struct mult__rnode *
+mult__rnode_new(struct mult_space *sp, uint32_t shift)
+{
+	struct mult__rnode *n = mult__alloc(sp, sizeof(*n));
+
+	if (n != NULL)
+		n->shift = shift;
+	return n;
+}
+
+/*
+ * Make sure every node on the path to idx exists, growing the tree upward
+ * if idx is beyond its reach. Publishes only empty nodes: invisible to
+ * readers' answers, so a failure halfway changes nothing they can see.
+ */
+int
+mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
+    uint64_t idx)
+{
+	struct mult__rnode *root = *rootp, *n;
+
+	if (root == NULL) {
+		root = mult__rnode_new(sp, 0);
+		if (root == NULL)
+			return MULT_ENOMEM;
+		mult__store_rel(rootp, root);
+	}
+	while (!mult__rcovers(root, idx)) {
+		struct mult__rnode *up = mult__rnode_new(sp,
+		    root->shift + MULT__RADIX_BITS);
+
+		if (up == NULL)
+			return MULT_ENOMEM;
+		up->slot[0] = (uint64_t)(uintptr_t)root;
+		up->count = root->count == MULT__RADIX_FAN ? 1 : 0;
+		mult__store_rel(rootp, up);
+		root = up;
+	}
+	for (n = root; n->shift > 0;) {
+		struct mult__rnode *c = mult__rchild(n, idx);
+
+		if (c == NULL) {
+			c = mult__rnode_new(sp, n->shift - MULT__RADIX_BITS);
+			if (c == NULL)
+				return MULT_ENOMEM;
+			mult__store_rel(&n->slot[(idx >> n->shift) & MULT__RADIX_MASK],
+			    (uint64_t)(uintptr_t)c);
+		}
+		n = c;
+	}
+	return 0;
+}
+
+/*
+ * Store obj (0 to clear) at idx, whose path mult__radix_prepare() built,
+ * and keep the full-subtree counts.
+ */
+void
+mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj)
+{
+	struct mult__rnode *path[MULT__RADIX_DEPTH];
+	struct mult__rnode *n = root;
+	uint64_t old;
+	int depth = 0, full;
+
+	MULT__ASSERT(n != NULL && mult__rcovers(n, idx));
+	while (n->shift > 0) {
+		path[depth++] = n;
+		n = mult__rchild(n, idx);
+		MULT__ASSERT(n != NULL);
+	}
+	old = n->slot[idx & MULT__RADIX_MASK];
+	MULT__ASSERT((old == 0) != (obj == 0));
+	mult__store_rel(&n->slot[idx & MULT__RADIX_MASK], obj);
+	if (obj != 0) {
+		full = ++n->count == MULT__RADIX_FAN;
+		while (full && depth > 0)
+			full = ++path[--depth]->count == MULT__RADIX_FAN;
+	} else {
+		full = n->count-- == MULT__RADIX_FAN;
+		while (full && depth > 0)
+			full = path[--depth]->count-- == MULT__RADIX_FAN;
+	}
+}
+
+/* Free every node: now (nobody can see it) or after a grace period. */
+void
+mult__radix_retire(struct mult_space *sp, struct mult__rnode *root, int now)
+{
+	struct mult__rnode *stack[MULT__RADIX_DEPTH];
+	uint32_t pos[MULT__RADIX_DEPTH];
+	int top = 0;
+
+	if (root == NULL)
+		return;
+	stack[0] = root;
+	pos[0] = 0;
+	while (top >= 0) {
+		struct mult__rnode *n = stack[top];
+
+		if (n->shift > 0 && pos[top] < MULT__RADIX_FAN) {
+			struct mult__rnode *c =
+			    (struct mult__rnode *)(uintptr_t)n->slot[pos[top]++];
+
+			if (c != NULL) {
+				stack[++top] = c;
+				pos[top] = 0;
+			}
+			continue;
+		}
+		if (now)
+			mult__free(sp, n);
+		else
+			mult__retire(sp, n);
+		top--;
+	}
+}

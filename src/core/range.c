@@ -1,0 +1,295 @@
+/*
+ * libmult core: range domains, Linux user-namespace map semantics.
+ *
+ * A map is checked and flattened once, when written: each extent's lower
+ * range is translated through the parent's (already flat) map, so the
+ * stored extents go straight from the instance's identities to resources
+ * and a lookup is one binary search at any depth. The map is kept sorted
+ * twice, by identity for down() and by resource for up(), each sort done on
+ * the flattened values (sorting before translating is CVE-2018-18955).
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include "internal.h"
+
+/* Last extent whose key (first or res) is <= x, or NULL. */
+static const struct mult__rext *
+mult__rext_search(const struct mult__rext *v, uint32_t n, uint64_t x,
+    int by_res)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		uint64_t k = by_res ? v[mid].res : v[mid].first;
+
+		if (k <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? &v[lo - 1] : NULL;
+}
+
+/* Insertion sort: n <= 340, writers only, no recursion, no extra memory. */
+static void
+mult__rext_sort(struct mult__rext *v, uint32_t n, int by_res)
+{
+	uint32_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct mult__rext x = v[i];
+		uint64_t k = by_res ? x.res : x.first;
+
+		for (j = i; j > 0 && (by_res ? v[j - 1].res : v[j - 1].first) > k;
+		    j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static void
+mult__ext_sort(struct mult_extent *v, uint32_t n, int by_lower)
+{
+	uint32_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct mult_extent x = v[i];
+		uint64_t k = by_lower ? x.lower : x.first;
+
+		for (j = i; j > 0 &&
+		    (by_lower ? v[j - 1].lower : v[j - 1].first) > k; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Check the extents as written: counts, wrap, co-domain, overlaps. */
+static int
+mult__rmap_check(const struct mult__dom *d, struct mult_extent *w, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].count == 0)
+			return MULT_EINVAL;
+		if (w[i].first + (w[i].count - 1) < w[i].first ||
+		    w[i].lower + (w[i].count - 1) < w[i].lower)
+			return MULT_ERANGE;
+		if (w[i].first < d->lo || w[i].first + (w[i].count - 1) > d->hi)
+			return MULT_ERANGE;
+	}
+	mult__ext_sort(w, n, 1);
+	for (i = 1; i < n; i++)
+		if (w[i].lower <= w[i - 1].lower + (w[i - 1].count - 1))
+			return MULT_EOVERLAP;
+	mult__ext_sort(w, n, 0);
+	for (i = 1; i < n; i++)
+		if (w[i].first <= w[i - 1].first + (w[i - 1].count - 1))
+			return MULT_EOVERLAP;
+	return 0;
+}
+
+/*
+ * Translate each extent's lower range to resources through the parent's
+ * map (the identity for the host); each must fall in one parent extent,
+ * and, translated, inside the instance's allotment.
+ */
+static int
+mult__rmap_flatten(const struct mult__dom *d, const struct mult__inst *in,
+    struct mult__rmap *m)
+{
+	const struct mult__inst *p = in->parent;
+	const struct mult__rmap *pm = NULL;
+	const struct mult__ivec *eff;
+	uint32_t i;
+	int all;
+
+	if (p->parent != NULL) {
+		const struct mult__ds *pds = mult__ds_get(p, d->idx);
+
+		pm = pds != NULL ? pds->map : NULL;
+		if (pm == NULL)
+			return MULT_ERANGE;
+	}
+	eff = mult__allot_effective(d, in, &all);
+	for (i = 0; i < m->n; i++) {
+		const struct mult_extent *w = &m->written[i];
+		uint64_t res = w->lower;
+
+		if (pm != NULL) {
+			const struct mult__rext *pe = mult__rext_search(pm->down,
+			    pm->n, w->lower, 0);
+
+			if (pe == NULL || w->lower + (w->count - 1) >
+			    pe->first + (pe->count - 1))
+				return MULT_ERANGE;
+			res = pe->res + (w->lower - pe->first);
+		} else if (res < d->lo || res + (w->count - 1) > d->hi) {
+			return MULT_ERANGE;
+		}
+		if (!all && !mult__ivec_covers(eff, res, res + (w->count - 1)))
+			return MULT_ERANGE;
+		m->down[i].first = w->first;
+		m->down[i].res = res;
+		m->down[i].count = w->count;
+		m->up[i] = m->down[i];
+	}
+	mult__rext_sort(m->up, m->n, 1);
+	return 0;
+}
+
+int
+mult_range_map(struct mult_space *sp, uint64_t inst, uint32_t dom,
+    const struct mult_extent *ext, size_t n)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	struct mult__ds *ds;
+	struct mult__rmap *m;
+	size_t size;
+	int err;
+
+	if (sp == NULL || ext == NULL || n == 0)
+		return MULT_EINVAL;
+	if (n > MULT_EXTENTS_MAX)
+		return MULT_E2BIG;
+	mult_sys_lock(sp->lock);
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
+		goto out;
+	if (in == sp->host) {
+		err = MULT_EPERM;
+		goto out;
+	}
+	ds = mult__ds_get(in, dom);
+	if (ds != NULL && ds->map != NULL) {
+		err = MULT_EEXIST;
+		goto out;
+	}
+	size = sizeof(*m) + n * sizeof(struct mult_extent) +
+	    2 * n * sizeof(struct mult__rext);
+	m = mult__alloc(sp, size);
+	if (m == NULL) {
+		err = MULT_ENOMEM;
+		goto out;
+	}
+	m->n = (uint32_t)n;
+	m->written = (struct mult_extent *)(void *)(m + 1);
+	m->down = (struct mult__rext *)(void *)(m->written + n);
+	m->up = m->down + n;
+	mult__memcpy(m->written, ext, n * sizeof(*ext));
+	if ((err = mult__rmap_check(d, m->written, m->n)) != 0 ||
+	    (err = mult__rmap_flatten(d, in, m)) != 0 ||
+	    (err = mult__ds_prepare(sp, in, dom, &ds)) != 0) {
+		mult__free(sp, m);
+		goto out;
+	}
+	mult__store_rel(&ds->map, m);
+out:
+	mult_sys_unlock(sp->lock);
+	return err;
+}
+
+/* The map of in in dom, for readers; NULL if none was written. */
+static const struct mult__rmap *
+mult__rmap_get(const struct mult__inst *in, uint32_t dom)
+{
+	const struct mult__ds *ds = mult__ds_get(in, dom);
+
+	return ds != NULL ? mult__load_acq(&ds->map) : NULL;
+}
+
+int
+mult_range_down(uint64_t *res, struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t id)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__rmap *m;
+	const struct mult__rext *e;
+	int err;
+
+	if (res == NULL)
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
+		goto out;
+	if (in->parent == NULL) {
+		if (id < d->lo || id > d->hi)
+			err = MULT_ENOENT;
+		else
+			*res = id;
+		goto out;
+	}
+	m = mult__rmap_get(in, dom);
+	e = m != NULL ? mult__rext_search(m->down, m->n, id, 0) : NULL;
+	if (e == NULL || id - e->first >= e->count) {
+		err = MULT_ENOENT;
+		goto out;
+	}
+	*res = e->res + (id - e->first);
+out:
+	mult_sys_read_exit();
+	return err;
+}
+
+int
+mult_range_up(uint64_t *id, struct mult_space *sp, uint64_t viewer,
+    uint32_t dom, uint64_t res)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__rmap *m;
+	const struct mult__rext *e;
+	int err;
+
+	if (id == NULL)
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_RANGE, &d, &in)) != 0)
+		goto out;
+	if (in->parent == NULL) {
+		if (res < d->lo || res > d->hi)
+			err = MULT_ENOENT;
+		else
+			*id = res;
+		goto out;
+	}
+	m = mult__rmap_get(in, dom);
+	e = m != NULL ? mult__rext_search(m->up, m->n, res, 1) : NULL;
+	if (e == NULL || res - e->res >= e->count) {
+		err = MULT_ENOENT;
+		goto out;
+	}
+	*id = e->first + (res - e->res);
+out:
+	mult_sys_read_exit();
+	return err;
+}
+
+int
+mult_range_get(struct mult_extent *out, size_t cap, size_t *n,
+    struct mult_space *sp, uint64_t inst, uint32_t dom)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__rmap *m;
+	int err;
+
+	if (n == NULL || (out == NULL && cap != 0))
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
+		goto out;
+	m = mult__rmap_get(in, dom);
+	*n = m != NULL ? m->n : 0;
+	if (*n > cap) {
+		err = MULT_ERANGE;
+		goto out;
+	}
+	if (m != NULL)
+		mult__memcpy(out, m->written, m->n * sizeof(*out));
+out:
+	mult_sys_read_exit();
+	return err;
+}

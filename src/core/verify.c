@@ -1,0 +1,519 @@
+/*
+ * libmult core: the verifier.
+ *
+ * It re-derives every invariant from the stored structures, never from the
+ * bookkeeping that maintains them, and allocates nothing (it must work in
+ * a space whose allocator has started to fail). It holds the writer lock,
+ * so it sees one consistent state.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include "internal.h"
+
+struct mult__vctx {
+	struct mult_space *sp;
+	struct mult_violation *out;
+};
+
+static int
+mult__fail(struct mult__vctx *v, int inv, uint32_t dom,
+    const struct mult__inst *in, const struct mult__inst *other, uint64_t a,
+    uint64_t b, const char *what)
+{
+	struct mult_violation *o = v->out;
+	size_t n;
+
+	if (o != NULL) {
+		o->invariant = inv;
+		o->dom = dom;
+		o->inst = in != NULL ? in->id : 0;
+		o->other = other != NULL ? other->id : 0;
+		o->a = a;
+		o->b = b;
+		n = mult__strnlen(what, sizeof(o->what) - 1);
+		mult__memcpy(o->what, what, n);
+		o->what[n] = '\0';
+	}
+	return MULT_ECORRUPT;
+}
+
+#define FAIL(inv, in, other, a, b, what) \
+	return mult__fail(v, (inv), dom, (in), (other), (a), (b), (what))
+
+static int
+mult__is_ancestor(const struct mult__inst *a, const struct mult__inst *c)
+{
+	for (; c != NULL; c = c->parent)
+		if (c == a)
+			return 1;
+	return 0;
+}
+
+/* Sorted, disjoint, non-wrapping, inside the co-domain. */
+static int
+mult__v_ivec(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ivec *iv, int merged)
+{
+	uint32_t i;
+
+	for (i = 0; iv != NULL && i < iv->n; i++) {
+		const struct mult__ivl *e = &iv->v[i];
+
+		if (e->last < e->first || e->first < d->lo || e->last > d->hi)
+			FAIL(5, in, NULL, e->first, e->last,
+			    "interval wraps or leaves the co-domain");
+		if (i > 0 && iv->v[i - 1].last >= e->first)
+			FAIL(8, in, NULL, iv->v[i - 1].last, e->first,
+			    "interval vector unsorted or overlapping");
+		if (merged && i > 0 && iv->v[i - 1].last + 1 == e->first)
+			FAIL(8, in, NULL, iv->v[i - 1].last, e->first,
+			    "allotment intervals not merged");
+	}
+	if (iv != NULL && iv->n == 0)
+		FAIL(8, in, NULL, 0, 0, "empty interval vector published");
+	return 0;
+}
+
+/* Allotments: I1 (through the owner index), I2, I5. */
+static int
+mult__v_allot(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds)
+{
+	const struct mult__ivec *a = ds != NULL ? ds->allot : NULL;
+	const struct mult__ivec *eff;
+	uint32_t i, j;
+	int all, err;
+
+	if ((err = mult__v_ivec(v, dom, d, in, a, 1)) != 0)
+		return err;
+	if (a == NULL)
+		return 0;
+	eff = mult__allot_effective(d, in->parent, &all);
+	for (i = 0; i < a->n; i++) {
+		const struct mult__ivl *e = &a->v[i];
+		uint64_t at = e->first;
+		int covered = 0;
+
+		if (!all && !mult__ivec_covers(eff, e->first, e->last))
+			FAIL(2, in, in->parent, e->first, e->last,
+			    "allotment not inside the parent's");
+		if (d->flags & MULT_DOMAIN_SHARED)
+			continue;
+		/* Every unit is owned by in or a descendant: I1. */
+		for (j = 0; d->owners != NULL && j < d->owners->n; j++) {
+			const struct mult__ivl *o = &d->owners->v[j];
+			const struct mult__inst *oi;
+			int e2;
+
+			if (o->last < e->first || o->first > e->last)
+				continue;
+			if (o->first > at)
+				break;
+			oi = mult__inst_get(v->sp, o->owner, &e2);
+			if (oi == NULL)
+				FAIL(8, in, NULL, o->first, o->owner,
+				    "owner index names a dead instance");
+			if (!mult__is_ancestor(in, oi))
+				FAIL(1, in, oi, o->first, o->last,
+				    "allotment shared with a non-descendant");
+			if (o->last >= e->last) {
+				covered = 1;
+				break;
+			}
+			at = o->last + 1;
+		}
+		if (!covered)
+			FAIL(8, in, NULL, at, e->last,
+			    "owner index misses part of an allotment");
+	}
+	return 0;
+}
+
+/* Every owner index entry lies in its owner's allotment and no child's. */
+static int
+mult__v_owners(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d)
+{
+	const struct mult__ivec *ow = d->owners;
+	uint32_t i;
+	int err;
+
+	if ((err = mult__v_ivec(v, dom, d, NULL, ow, 0)) != 0)
+		return err;
+	for (i = 0; ow != NULL && i < ow->n; i++) {
+		const struct mult__ivl *o = &ow->v[i];
+		const struct mult__inst *oi, *c;
+		const struct mult__ds *ds;
+		int e2;
+
+		oi = mult__inst_get(v->sp, o->owner, &e2);
+		if (oi == NULL || oi == v->sp->host)
+			FAIL(8, NULL, NULL, o->first, o->owner,
+			    "owner index names the host or a dead instance");
+		ds = mult__ds_get(oi, dom);
+		if (ds == NULL || !mult__ivec_covers(ds->allot, o->first, o->last))
+			FAIL(8, oi, NULL, o->first, o->last,
+			    "owner index entry outside its owner's allotment");
+		for (c = oi->child; c != NULL; c = c->next) {
+			ds = mult__ds_get(c, dom);
+			if (ds != NULL &&
+			    mult__ivec_intersects(ds->allot, o->first, o->last))
+				FAIL(8, oi, c, o->first, o->last,
+				    "owner index entry not the deepest holder");
+		}
+	}
+	return 0;
+}
+
+/* Range maps: I3, I4, I5, I6. */
+static int
+mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds)
+{
+	const struct mult__rmap *m = ds != NULL ? ds->map : NULL;
+	const struct mult__rmap *pm = NULL;
+	const struct mult__ivec *eff;
+	uint32_t i, j;
+	int all;
+
+	if (m == NULL)
+		return 0;
+	if (in->parent == NULL)
+		FAIL(8, in, NULL, 0, 0, "the host has a map");
+	if (m->n == 0 || m->n > MULT_EXTENTS_MAX)
+		FAIL(3, in, NULL, m->n, 0, "map size out of bounds");
+	if (in->parent->parent != NULL) {
+		const struct mult__ds *pds = mult__ds_get(in->parent, dom);
+
+		pm = pds != NULL ? pds->map : NULL;
+		if (pm == NULL)
+			FAIL(4, in, in->parent, 0, 0, "map under an unmapped parent");
+	}
+	eff = mult__allot_effective(d, in, &all);
+	for (i = 0; i < m->n; i++) {
+		const struct mult__rext *e = &m->down[i], *u = &m->up[i];
+		const struct mult_extent *w = &m->written[i];
+		uint64_t res = w->lower;
+
+		if (e->count == 0 || e->first + (e->count - 1) < e->first ||
+		    e->res + (e->count - 1) < e->res ||
+		    u->count == 0 || u->res + (u->count - 1) < u->res)
+			FAIL(5, in, NULL, e->first, e->count, "extent wraps");
+		if (e->first < d->lo || e->first + (e->count - 1) > d->hi)
+			FAIL(5, in, NULL, e->first, e->count,
+			    "identities outside the co-domain");
+		if (i > 0 && m->down[i - 1].first + (m->down[i - 1].count - 1) >=
+		    e->first)
+			FAIL(3, in, NULL, m->down[i - 1].first, e->first,
+			    "identity ranges overlap or are unsorted");
+		if (i > 0 && m->up[i - 1].res + (m->up[i - 1].count - 1) >= u->res)
+			FAIL(3, in, NULL, m->up[i - 1].res, u->res,
+			    "resource ranges overlap or are unsorted");
+		if (!all && !mult__ivec_covers(eff, e->res, e->res + (e->count - 1)))
+			FAIL(4, in, NULL, e->res, e->count,
+			    "mapped resources outside the allotment");
+		/* The written extent, translated now, is what is stored. */
+		if (w->first != e->first || w->count != e->count)
+			FAIL(3, in, NULL, w->first, e->first,
+			    "stored map differs from the written one");
+		for (j = 0; pm != NULL && j < pm->n; j++)
+			if (pm->down[j].first <= w->lower &&
+			    w->lower - pm->down[j].first < pm->down[j].count)
+				break;
+		if (pm != NULL) {
+			if (j == pm->n || w->lower + (w->count - 1) >
+			    pm->down[j].first + (pm->down[j].count - 1))
+				FAIL(4, in, in->parent, w->lower, w->count,
+				    "lower range not mapped by the parent");
+			res = pm->down[j].res + (w->lower - pm->down[j].first);
+		}
+		if (res != e->res)
+			FAIL(3, in, NULL, res, e->res,
+			    "flattened resource disagrees with the parent's map");
+		/* up and down are inverse: the viewer sees only its own. */
+		for (j = 0; j < m->n; j++)
+			if (m->up[j].res == e->res && m->up[j].first == e->first &&
+			    m->up[j].count == e->count)
+				break;
+		if (j == m->n)
+			FAIL(6, in, NULL, e->first, e->res,
+			    "reverse map disagrees with the forward map");
+	}
+	return 0;
+}
+
+/* Count the objects a radix tree holds, checking its counts (I8). */
+static int
+mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
+    const struct mult__ds *ds, uint64_t span, uint64_t *count)
+{
+	const struct mult__rnode *stack[11];
+	uint64_t base[11];
+	uint32_t pos[11];
+	int top = 0;
+
+	*count = 0;
+	if (ds->ids == NULL)
+		return 0;
+	stack[0] = ds->ids;
+	base[0] = 0;
+	pos[0] = 0;
+	while (top >= 0) {
+		const struct mult__rnode *n = stack[top];
+
+		if (pos[top] == 0) {
+			uint32_t i, used = 0, full = 0;
+
+			for (i = 0; i < MULT__RADIX_FAN; i++) {
+				const struct mult__rnode *c =
+				    (const struct mult__rnode *)(uintptr_t)n->slot[i];
+
+				if (n->shift == 0) {
+					used += n->slot[i] != 0;
+					if (n->slot[i] != 0) {
+						uint64_t idx = base[top] + i;
+						const struct mult__hent *e;
+
+						if (idx >= span)
+							FAIL(5, in, NULL, idx, span,
+							    "identity outside the co-domain");
+						e = mult__ht_find(ds->objs,
+						    v->sp->seed, n->slot[i]);
+						if (e == NULL ||
+						    (e->val & ~MULT__NUM_HERE) != idx)
+							FAIL(3, in, NULL, idx,
+							    n->slot[i],
+							    "identity and object indexes disagree");
+					}
+				} else if (c != NULL) {
+					full += c->count == MULT__RADIX_FAN;
+					if (c->shift + MULT__RADIX_BITS != n->shift)
+						FAIL(8, in, NULL, c->shift, n->shift,
+						    "radix levels inconsistent");
+				}
+			}
+			if (n->count != (n->shift == 0 ? used : full))
+				FAIL(8, in, NULL, n->count, used,
+				    "radix counts inconsistent");
+			*count += used;
+		}
+		if (n->shift > 0 && pos[top] < MULT__RADIX_FAN) {
+			uint32_t i = pos[top]++;
+			const struct mult__rnode *c =
+			    (const struct mult__rnode *)(uintptr_t)n->slot[i];
+
+			if (c != NULL && top + 1 < 11) {
+				stack[top + 1] = c;
+				base[top + 1] = base[top] + ((uint64_t)i << n->shift);
+				pos[top + 1] = 0;
+				top++;
+			}
+			continue;
+		}
+		top--;
+	}
+	return 0;
+}
+
+/* Numbered: I1, I2, I3, I5, I6, I7. */
+static int
+mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds)
+{
+	const struct mult__ds *pds;
+	const struct mult__inst *c;
+	uint64_t nradix, live = 0, here = 0, sum = 0;
+	uint32_t i;
+	int err;
+
+	if (ds == NULL)
+		return 0;
+	if ((err = mult__v_radix(v, dom, in, ds, d->hi - d->lo + 1, &nradix)) != 0)
+		return err;
+	pds = in->parent != NULL ? mult__ds_get(in->parent, dom) : NULL;
+	for (i = 0; ds->objs != NULL && i <= ds->objs->mask; i++) {
+		const struct mult__hent *e = &ds->objs->e[i];
+		uint64_t idx;
+		int found = 0;
+
+		if (e->key == 0 || e->val == MULT__HT_TOMB)
+			continue;
+		live++;
+		idx = e->val & ~MULT__NUM_HERE;
+		if (mult__ht_find(ds->objs, v->sp->seed, e->key) != e)
+			FAIL(3, in, NULL, e->key, idx, "object numbered twice");
+		if (mult__radix_get(ds->ids, idx) != e->key)
+			FAIL(3, in, NULL, idx, e->key,
+			    "object and identity indexes disagree");
+		if (in->parent != NULL &&
+		    (pds == NULL || mult__ht_find(pds->objs, v->sp->seed, e->key) == NULL))
+			FAIL(2, in, in->parent, e->key, idx,
+			    "object not numbered in the parent");
+		here += (e->val & MULT__NUM_HERE) != 0;
+		/* Visible here only if allocated here or in exactly one child. */
+		for (c = in->child; c != NULL; c = c->next) {
+			const struct mult__ds *cds = mult__ds_get(c, dom);
+
+			if (cds != NULL &&
+			    mult__ht_find(cds->objs, v->sp->seed, e->key) != NULL)
+				found++;
+		}
+		if (found > 1)
+			FAIL(1, in, NULL, e->key, found,
+			    "object numbered in two sibling instances");
+		if (found != ((e->val & MULT__NUM_HERE) ? 0 : 1))
+			FAIL(6, in, NULL, e->key, found,
+			    "object visible without being allocated below");
+	}
+	if (live != nradix || (ds->objs != NULL && live != ds->objs->live))
+		FAIL(8, in, NULL, live, nradix, "object count inconsistent");
+	for (c = in->child; c != NULL; c = c->next) {
+		const struct mult__ds *cds = mult__ds_get(c, dom);
+
+		sum += cds != NULL ? cds->usage : 0;
+	}
+	if (here != ds->here || ds->usage != here + sum || ds->usage != live)
+		FAIL(7, in, NULL, ds->usage, here + sum,
+		    "usage differs from what is charged");
+	return 0;
+}
+
+/* Values: I5, I7, I8. */
+static int
+mult__v_value(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds)
+{
+	const struct mult__vtab *t = ds != NULL ? ds->vals : NULL;
+	const struct mult__inst *c;
+	uint64_t bytes = 0, sum = 0;
+	uint32_t i, n = 0;
+
+	if (ds == NULL)
+		return 0;
+	for (i = 0; t != NULL && i <= t->mask; i++) {
+		const struct mult__vent *e = &t->e[i];
+
+		if (e->hash == 0)
+			continue;
+		n++;
+		bytes += e->vlen;
+		if (e->vlen > d->value_max || e->klen == 0 || e->klen > MULT_NAME_MAX)
+			FAIL(5, in, NULL, e->klen, e->vlen, "value or key too long");
+		if (mult__hash_str(v->sp->seed, t->data + e->koff, e->klen) !=
+		    e->hash)
+			FAIL(8, in, NULL, e->hash, i, "value key hash wrong");
+	}
+	if (t != NULL && (n != t->n || bytes != t->bytes || n == 0))
+		FAIL(8, in, NULL, n, bytes, "value table counts inconsistent");
+	for (c = in->child; c != NULL; c = c->next) {
+		const struct mult__ds *cds = mult__ds_get(c, dom);
+
+		sum += cds != NULL ? cds->usage : 0;
+	}
+	if (ds->here != bytes || ds->usage != bytes + sum)
+		FAIL(7, in, NULL, ds->usage, bytes + sum,
+		    "usage differs from what is charged");
+	return 0;
+}
+
+/* The tree, the slot table and the name table agree (I8). */
+static int
+mult__v_inst(struct mult__vctx *v, const struct mult__inst *in)
+{
+	struct mult_space *sp = v->sp;
+	const struct mult__inst *got;
+	uint32_t dom = MULT__U32_MAX;
+	int err;
+
+	got = mult__inst_get(sp, in->id, &err);
+	if (got != in)
+		FAIL(8, in, NULL, in->id, 0, "instance unreachable by its id");
+	if (in->parent != NULL && in->depth != in->parent->depth + 1)
+		FAIL(8, in, in->parent, in->depth, in->parent->depth,
+		    "depth inconsistent");
+	if ((in->flags & MULT__INST_FEDERATED) &&
+	    (in->parent != sp->host || in->child != NULL))
+		FAIL(8, in, in->parent, 0, 0, "federated instance nested");
+	if (in->next != NULL && in->next->prev != in)
+		FAIL(8, in, in->next, 0, 0, "sibling links inconsistent");
+	if (in->child != NULL && (in->child->parent != in || in->child->prev))
+		FAIL(8, in, in->child, 0, 0, "child links inconsistent");
+	if (in->name_hash != 0) {
+		size_t len = mult__strnlen(in->name, MULT_NAME_MAX + 1);
+		const struct mult__htab *t = sp->names;
+		uint32_t i, found = 0;
+
+		for (i = 0; t != NULL && i <= t->mask; i++)
+			if (t->e[i].key != 0 && t->e[i].val == (uint64_t)(uintptr_t)in)
+				found++;
+		if (len == 0 || len > MULT_NAME_MAX || found != 1 ||
+		    in->name_hash != mult__hash_str(sp->seed, in->name, len))
+			FAIL(8, in, NULL, found, len, "name table inconsistent");
+	}
+	return 0;
+}
+
+int
+mult_verify(struct mult_violation *out, struct mult_space *sp)
+{
+	struct mult__vctx ctx = { sp, out };
+	struct mult__vctx *v = &ctx;
+	struct mult__inst *in;
+	uint64_t live = 0, slots = 0;
+	uint32_t dom = MULT__U32_MAX, s;
+	int err = 0;
+
+	if (sp == NULL)
+		return MULT_EINVAL;
+	mult_sys_lock(sp->lock);
+	for (in = sp->host; in != NULL && err == 0;
+	    in = mult__subtree_next(sp->host, in)) {
+		live++;
+		err = mult__v_inst(v, in);
+		for (dom = 0; err == 0 && dom < sp->ndoms; dom++) {
+			const struct mult__dom *d = sp->doms[dom];
+			const struct mult__ds *ds = mult__ds_get(in, dom);
+
+			switch (d->kind) {
+			case MULT_KIND_RANGE:
+			case MULT_KIND_EXCLUSIVE:
+				if (in == sp->host && ds != NULL && ds->allot != NULL)
+					err = mult__fail(v, 2, dom, in, NULL, 0, 0,
+					    "the host has an allotment");
+				if (err == 0)
+					err = mult__v_allot(v, dom, d, in, ds);
+				if (err == 0)
+					err = mult__v_map(v, dom, d, in, ds);
+				break;
+			case MULT_KIND_NUMBERED:
+				err = mult__v_num(v, dom, d, in, ds);
+				break;
+			default:
+				err = mult__v_value(v, dom, d, in, ds);
+				break;
+			}
+		}
+	}
+	for (dom = 0; err == 0 && dom < sp->ndoms; dom++)
+		if (sp->doms[dom]->kind == MULT_KIND_EXCLUSIVE ||
+		    (sp->doms[dom]->kind == MULT_KIND_RANGE &&
+		    !(sp->doms[dom]->flags & MULT_DOMAIN_SHARED)))
+			err = mult__v_owners(v, dom, sp->doms[dom]);
+		else if (sp->doms[dom]->owners != NULL)
+			err = mult__fail(v, 8, dom, NULL, NULL, 0, 0,
+			    "owner index in a domain without one");
+	if (err == 0) {
+		dom = MULT__U32_MAX;
+		for (s = 1; s < sp->next_slot || (sp->next_slot == 0 && s != 0); s++) {
+			struct mult__sdir *dir = sp->sdir;
+			struct mult__chunk *ch = dir->c[s >> MULT__CHUNK_BITS];
+
+			if (ch != NULL && ch->s[s & (MULT__CHUNK - 1)].inst != NULL)
+				slots++;
+		}
+		if (slots != live)
+			err = mult__fail(v, 8, dom, NULL, NULL, slots, live,
+			    "slot table holds instances outside the tree");
+	}
+	mult_sys_unlock(sp->lock);
+	return err;
+}

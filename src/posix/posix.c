@@ -1,0 +1,165 @@
+/*
+ * libmult: the default userland backend. pthreads for the writer lock,
+ * liburcu's memb flavour for read sections and deferred frees (it needs no
+ * signal and no quiescent-state calls from the application), malloc.
+ *
+ * Threads register with liburcu lazily, on their first read section, and
+ * unregister when they exit: readers need no ceremony.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <urcu/urcu-memb.h>
+
+#include "mult/sys/seam.h"
+
+/* The core's deferred call rides in its mult_rcu_head after liburcu's. */
+struct mult_posix_head {
+	struct rcu_head head;
+	void (*fn)(struct mult_rcu_head *);
+};
+
+_Static_assert(sizeof(struct mult_posix_head) <= sizeof(struct mult_rcu_head),
+    "struct mult_rcu_head is too small for liburcu's rcu_head");
+
+static pthread_once_t mult_posix_once = PTHREAD_ONCE_INIT;
+static pthread_key_t mult_posix_key;
+static __thread int mult_posix_registered;
+
+static void
+mult_posix_thread_exit(void *arg)
+{
+	(void)arg;
+	urcu_memb_unregister_thread();
+}
+
+static void
+mult_posix_key_init(void)
+{
+	if (pthread_key_create(&mult_posix_key, mult_posix_thread_exit) != 0)
+		mult_sys_panic("libmult: pthread_key_create failed");
+}
+
+static inline void
+mult_posix_register(void)
+{
+	if (__builtin_expect(mult_posix_registered, 1))
+		return;
+	pthread_once(&mult_posix_once, mult_posix_key_init);
+	urcu_memb_register_thread();
+	/* A non-NULL value makes the destructor run at thread exit. */
+	pthread_setspecific(mult_posix_key, (void *)1);
+	mult_posix_registered = 1;
+}
+
+void *
+mult_sys_alloc(size_t size)
+{
+	return malloc(size);
+}
+
+void
+mult_sys_free(void *ptr, size_t size)
+{
+	(void)size;
+	free(ptr);
+}
+
+void *
+mult_sys_lock_create(void)
+{
+	pthread_mutex_t *m = malloc(sizeof(*m));
+
+	if (m != NULL && pthread_mutex_init(m, NULL) != 0) {
+		free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+void
+mult_sys_lock_destroy(void *lock)
+{
+	if (lock != NULL) {
+		pthread_mutex_destroy(lock);
+		free(lock);
+	}
+}
+
+void
+mult_sys_lock(void *lock)
+{
+	mult_posix_register();
+	pthread_mutex_lock(lock);
+}
+
+void
+mult_sys_unlock(void *lock)
+{
+	pthread_mutex_unlock(lock);
+}
+
+void
+mult_sys_read_enter(void)
+{
+	mult_posix_register();
+	urcu_memb_read_lock();
+}
+
+void
+mult_sys_read_exit(void)
+{
+	urcu_memb_read_unlock();
+}
+
+static void
+mult_posix_trampoline(struct rcu_head *head)
+{
+	struct mult_posix_head *h = (struct mult_posix_head *)head;
+
+	h->fn((struct mult_rcu_head *)(void *)h);
+}
+
+void
+mult_sys_call_rcu(struct mult_rcu_head *head,
+    void (*fn)(struct mult_rcu_head *head))
+{
+	struct mult_posix_head *h = (struct mult_posix_head *)(void *)head;
+
+	mult_posix_register();
+	h->fn = fn;
+	urcu_memb_call_rcu(&h->head, mult_posix_trampoline);
+}
+
+void
+mult_sys_barrier(void)
+{
+	mult_posix_register();
+	urcu_memb_barrier();
+}
+
+uint64_t
+mult_sys_random(void)
+{
+	uint64_t x;
+	struct timespec ts;
+
+	if (getrandom(&x, sizeof(x), GRND_NONBLOCK) == (ssize_t)sizeof(x))
+		return x;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+	    (uint64_t)(uintptr_t)&x;
+}
+
+void
+mult_sys_panic(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+	abort();
+}
