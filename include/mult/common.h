@@ -54,7 +54,7 @@ extern "C" {
 #define MULT_EBUSY (-8)   /**< In use (by a map, a child's allotment). */
 #define MULT_ESTALE (-9)  /**< The instance handle names an instance that was destroyed. */
 #define MULT_EKIND (-10)  /**< The domain is of the wrong kind for this call. */
-#define MULT_ENOSPC (-11) /**< No free identity left in a numbered domain. */
+#define MULT_ENOSPC (-11) /**< No free identity left in a numbered domain, or no room for another domain or instance. */
 #define MULT_E2BIG (-12)  /**< Too many extents, or a name, key or value too long. */
 #define MULT_ECORRUPT (-13) /**< mult_verify() found a violated invariant. */
 #define MULT_EPERM (-14)  /**< Not permitted on this instance (the host, a federated instance). */

@@ -41,7 +41,11 @@ struct mult_domain_opts {
 	uint32_t flags;
 	/** Lowest resource of the co-domain (ignored for value domains). */
 	uint64_t lo;
-	/** Highest resource, inclusive; a numbered domain spans at most 2^32. */
+	/**
+	 * Highest resource, inclusive (ignored for value domains). The
+	 * co-domain holds fewer than 2^64 resources; a numbered domain at
+	 * most 2^32.
+	 */
 	uint64_t hi;
 	/** Value domains: largest value in bytes, 0 for #MULT_VALUE_DEFAULT. */
 	uint32_t value_max;
@@ -59,9 +63,10 @@ struct mult_domain_opts {
  * @param name  unique name, 1 to #MULT_NAME_MAX bytes.
  * @param opts  kind, co-domain, flags.
  * @return 0; #MULT_EINVAL (NULL argument, empty name, unknown kind or flag,
- *         lo > hi, SHARED on a non-range domain, INHERIT on a non-value
- *         domain, value_max over #MULT_VALUE_MAX, a numbered domain wider
- *         than 2^32); #MULT_E2BIG (name too long); #MULT_EEXIST (name taken);
+ *         lo > hi or a co-domain of all 2^64 values in a non-value domain,
+ *         SHARED on a non-range domain, INHERIT on a non-value domain,
+ *         value_max over #MULT_VALUE_MAX, a numbered domain wider than
+ *         2^32); #MULT_E2BIG (name too long); #MULT_EEXIST (name taken);
  *         #MULT_ENOSPC (#MULT_DOMAIN_MAX reached); #MULT_ENOMEM.
  */
 MULT_API int mult_domain_create(uint32_t *out, struct mult_space *sp,

@@ -19,14 +19,16 @@ struct mult_violation {
 	uint64_t other;  /**< a second instance, or 0 */
 	uint64_t a;      /**< a value that shows it (a resource, an identity) */
 	uint64_t b;      /**< a second value, or 0 */
-	char what[96];   /**< a short English description */
+	char what[96];   /**< a short English description, NUL-terminated */
 };
 
 /**
  * Check every invariant of the model over the whole space: I1 disjoint
  * allotments, I2 nesting, I3 bijective extents, I4 confinement, I5 no wrap,
- * I6 visibility, I7 accounting, I8 internal consistency of what readers
- * see. Takes the writer lock; readers go on.
+ * I6 visibility, I7 accounting, and I8 atomicity as far as a snapshot can
+ * show it: every structure a reader can reach is complete and agrees with
+ * the others (tree, id and name tables, owner indexes, counts). Takes the
+ * writer lock; readers go on. Allocates nothing.
  *
  * @param out  receives the first violation (may be NULL).
  * @param sp   the space.

@@ -1,0 +1,258 @@
+/*
+ * mult_verify() can fail: for each invariant I1-I8, corrupt a valid space
+ * the way a bug in the engine would (by writing into its internals), and
+ * require verify to report exactly that invariant, where it was broken.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <criterion/criterion.h>
+
+#include "internal.h"
+
+struct fixture {
+	struct mult_space *sp;
+	uint32_t uid, pid, uts, cpu;
+	uint64_t a, b;          /* federated siblings */
+	uint64_t obj_a, obj_b;  /* one process each */
+};
+
+static struct fixture f;
+
+static void
+ok(int err)
+{
+	cr_assert_eq(err, 0, "setup call failed: %s", mult_strerror(err));
+}
+
+/*
+ * host
+ *   a: uid [1000, 1999] mapped "0 1000 500" + "500 1500 500", cpu [0, 7],
+ *      one process, hostname "a"
+ *   b: uid [2000, 2999] mapped "0 2000 1000", cpu [8, 15], one process
+ */
+static void
+setup(void)
+{
+	struct mult_domain_opts uid = MULT_DOMAIN_OPTS_INIT(MULT_KIND_RANGE, 0,
+	    999999);
+	struct mult_domain_opts pid = MULT_DOMAIN_OPTS_INIT(MULT_KIND_NUMBERED,
+	    1, 1000);
+	struct mult_domain_opts uts = MULT_DOMAIN_OPTS_INIT(MULT_KIND_VALUE, 0, 0);
+	struct mult_domain_opts cpu = MULT_DOMAIN_OPTS_INIT(MULT_KIND_EXCLUSIVE,
+	    0, 63);
+	struct mult_extent ma[2] = { { 0, 1000, 500 }, { 500, 1500, 500 } };
+	struct mult_extent mb = { 0, 2000, 1000 };
+	uint64_t id;
+
+	ok(mult_space_create(&f.sp, NULL));
+	ok(mult_domain_create(&f.uid, f.sp, "uid", &uid));
+	ok(mult_domain_create(&f.pid, f.sp, "pid", &pid));
+	ok(mult_domain_create(&f.uts, f.sp, "uts", &uts));
+	ok(mult_domain_create(&f.cpu, f.sp, "cpu", &cpu));
+	ok(mult_instance_create(&f.a, f.sp, MULT_HOST, "a",
+	    MULT_INSTANCE_FEDERATED));
+	ok(mult_instance_create(&f.b, f.sp, MULT_HOST, "b",
+	    MULT_INSTANCE_FEDERATED));
+	ok(mult_allot_grant(f.sp, f.a, f.uid, 1000, 1000));
+	ok(mult_allot_grant(f.sp, f.b, f.uid, 2000, 1000));
+	ok(mult_range_map(f.sp, f.a, f.uid, ma, 2));
+	ok(mult_range_map(f.sp, f.b, f.uid, &mb, 1));
+	ok(mult_allot_grant(f.sp, f.a, f.cpu, 0, 8));
+	ok(mult_allot_grant(f.sp, f.b, f.cpu, 8, 8));
+	f.obj_a = 0xa1;
+	f.obj_b = 0xb1;
+	ok(mult_num_alloc(&id, f.sp, f.a, f.pid, f.obj_a));
+	ok(mult_num_alloc(&id, f.sp, f.b, f.pid, f.obj_b));
+	ok(mult_value_set(f.sp, f.a, f.uts, "hostname", "a", 1));
+	ok(mult_verify(NULL, f.sp));
+}
+
+static void
+teardown(void)
+{
+	mult_space_destroy(f.sp);
+}
+
+static struct mult__ds *
+ds_of(uint64_t id, uint32_t dom)
+{
+	int err;
+	struct mult__inst *in = mult__inst_get(f.sp, id, &err);
+
+	cr_assert_not_null(in);
+	cr_assert_not_null(mult__ds_get(in, dom));
+	return mult__ds_get(in, dom);
+}
+
+/* verify must fail with invariant inv at instance inst in domain dom. */
+static void
+expect(int inv, uint64_t inst, uint32_t dom)
+{
+	struct mult_violation v;
+
+	memset(&v, 0, sizeof(v));
+	cr_assert_eq(mult_verify(&v, f.sp), MULT_ECORRUPT,
+	    "verify missed a broken I%d", inv);
+	cr_assert_eq(v.invariant, inv, "reported I%d (%s), expected I%d",
+	    v.invariant, v.what, inv);
+	cr_assert_eq(v.inst, inst, "reported instance %llu, expected %llu (%s)",
+	    (unsigned long long)v.inst, (unsigned long long)inst, v.what);
+	cr_assert_eq(v.dom, dom, "reported domain %u, expected %u", v.dom, dom);
+	cr_assert_neq(v.what[0], '\0');
+}
+
+TestSuite(corrupt, .init = setup, .fini = teardown);
+
+Test(corrupt, clean_space_passes)
+{
+	struct mult_violation v;
+
+	cr_assert_eq(mult_verify(&v, f.sp), 0);
+}
+
+/* I1: b's allotment grows into a's, behind the owner index's back. */
+Test(corrupt, i1_disjoint_allotments)
+{
+	ds_of(f.b, f.uid)->allot->v[0].first = 1500;
+	expect(1, f.b, f.uid);
+}
+
+/* I1 in a numbered domain: one object numbered in two siblings. */
+Test(corrupt, i1_object_in_two_siblings)
+{
+	struct mult__ds *ds = ds_of(f.b, f.pid);
+
+	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
+	ok(mult__radix_prepare(f.sp, &ds->ids, 7));
+	mult__radix_set(ds->ids, 7, f.obj_a);
+	mult__ht_insert(ds->objs, f.sp->seed, f.obj_a, 7);
+	expect(1, MULT_HOST, f.pid);
+}
+
+/* I2: a nested child's allotment escapes its parent's. */
+Test(corrupt, i2_nesting)
+{
+	uint64_t c, c2;
+	struct mult__ivl *e;
+
+	ok(mult_instance_create(&c, f.sp, MULT_HOST, "c", 0));
+	ok(mult_instance_create(&c2, f.sp, c, "c2", 0));
+	ok(mult_allot_grant(f.sp, c, f.uid, 5000, 100));
+	ok(mult_allot_grant(f.sp, c2, f.uid, 5000, 10));
+	ok(mult_verify(NULL, f.sp));
+	e = &ds_of(c2, f.uid)->allot->v[0];
+	e->first = 6000;
+	e->last = 6009;
+	expect(2, c2, f.uid);
+}
+
+/* I3: two extents of a's map claim the same identities. */
+Test(corrupt, i3_bijective_extents)
+{
+	ds_of(f.a, f.uid)->map->down[1].first = 400;
+	expect(3, f.a, f.uid);
+}
+
+/* I3: a numbered identity points at another object than its hash says. */
+Test(corrupt, i3_num_indexes_disagree)
+{
+	struct mult__ds *ds = ds_of(f.b, f.pid);
+
+	ds->ids->slot[0] = 0xdead;
+	expect(3, f.b, f.pid);
+}
+
+/* I4: a's map reaches resources outside a's allotment (b's). */
+Test(corrupt, i4_confinement)
+{
+	struct mult__rmap *m = ds_of(f.a, f.uid)->map;
+
+	m->down[1].res = 2500;
+	m->up[1].res = 2500;
+	expect(4, f.a, f.uid);
+}
+
+/* I5: an allotment interval that wraps. */
+Test(corrupt, i5_no_wrap_interval)
+{
+	struct mult__ivl *e = &ds_of(f.a, f.cpu)->allot->v[0];
+
+	e->last = e->first - 1;
+	expect(5, f.a, f.cpu);
+}
+
+/* I5: an extent whose resources run past 2^64. */
+Test(corrupt, i5_no_wrap_extent)
+{
+	struct mult__rmap *m = ds_of(f.b, f.uid)->map;
+
+	m->down[0].res = UINT64_MAX - 10;
+	m->up[0].res = UINT64_MAX - 10;
+	expect(5, f.b, f.uid);
+}
+
+/* I6: the reverse map answers for a resource the forward map doesn't give. */
+Test(corrupt, i6_visibility_range)
+{
+	ds_of(f.a, f.uid)->map->up[0].first = 7;
+	expect(6, f.a, f.uid);
+}
+
+/* I6: a child sees an object its parent allocated. */
+Test(corrupt, i6_visibility_numbered)
+{
+	uint64_t parent, child, id, obj = 0xc0ffee;
+	struct mult__ds *ds;
+
+	ok(mult_instance_create(&parent, f.sp, MULT_HOST, "parent", 0));
+	ok(mult_instance_create(&child, f.sp, parent, "child", 0));
+	ok(mult_num_alloc(&id, f.sp, parent, f.pid, obj));
+	ok(mult_num_alloc(&id, f.sp, child, f.pid, 0x5eed));
+	ok(mult_verify(NULL, f.sp));
+	ds = ds_of(child, f.pid);
+	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
+	ok(mult__radix_prepare(f.sp, &ds->ids, 9));
+	mult__radix_set(ds->ids, 9, obj);
+	mult__ht_insert(ds->objs, f.sp->seed, obj, 9);
+	expect(6, parent, f.pid);
+}
+
+/* I7: a's usage of pids no longer equals what is charged to it. */
+Test(corrupt, i7_accounting_numbered)
+{
+	ds_of(f.a, f.pid)->usage += 1;
+	expect(7, MULT_HOST, f.pid);
+}
+
+/* I7: value bytes charged to a differ from what it holds. */
+Test(corrupt, i7_accounting_value)
+{
+	ds_of(f.a, f.uts)->here += 3;
+	expect(7, f.a, f.uts);
+}
+
+/* I8: an instance in the tree that its id no longer reaches. */
+Test(corrupt, i8_slot_table)
+{
+	struct mult__slot *sl = &f.sp->sdir->c[(uint32_t)f.b >>
+	    MULT__CHUNK_BITS]->s[(uint32_t)f.b & (MULT__CHUNK - 1)];
+	struct mult__inst *saved = sl->inst;
+
+	sl->inst = NULL;
+	expect(8, f.b, UINT32_MAX);
+	sl->inst = saved;
+}
+
+/* I8: the exclusive owner index names an instance that never existed. */
+Test(corrupt, i8_owner_index)
+{
+	f.sp->doms[f.cpu]->owners->v[0].owner = 999;
+	expect(8, f.a, f.cpu);
+}
+
+/* Handing a's units to b in the owner index is I1, seen from a. */
+Test(corrupt, i1_owner_index_gives_units_away)
+{
+	f.sp->doms[f.cpu]->owners->v[0].owner = f.b;
+	expect(1, f.a, f.cpu);
+}
