@@ -15,5 +15,6 @@
 #include "mult/value.h"
 #include "mult/excl.h"
 #include "mult/verify.h"
+#include "mult/limit.h"
 
 #endif /* MULT_H */

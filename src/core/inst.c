@@ -209,6 +209,7 @@ mult__ds_prepare(struct mult_space *sp, struct mult__inst *in, uint32_t dom,
 		ds = mult__alloc(sp, sizeof(*ds));
 		if (ds == NULL)
 			return MULT_ENOMEM;
+		ds->limit = MULT_UNLIMITED;
 		mult__store_rel(&dv->v[dom], ds);
 	}
 	*out = ds;
@@ -313,7 +314,8 @@ mult__inherit_values(struct mult_space *sp, struct mult__inst *in,
 			return err;
 		if ((err = mult__value_copy(sp, pds->vals, &ds->vals)) != 0)
 			return err;
-		ds->here = ds->usage = ds->vals->bytes;
+		if ((err = mult__charge_check(sp, dom, in, ds->vals->bytes, 0)) != 0)
+			return err;
 	}
 	return 0;
 }
@@ -322,7 +324,7 @@ int
 mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
     const char *name, uint32_t flags)
 {
-	struct mult__inst *p, *in, *a;
+	struct mult__inst *p, *in;
 	size_t len = 0;
 	uint64_t h = 0, id;
 	uint32_t d;
@@ -356,6 +358,7 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 		err = MULT_ENOMEM;
 		goto out;
 	}
+	in->parent = p;	/* for the charge checks; published below */
 	if ((err = mult__slot_prepare(sp, &id)) != 0 ||
 	    (name != NULL &&
 	    (err = mult__ht_reserve(sp, &sp->names, sp->seed)) != 0) ||
@@ -378,8 +381,9 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 	for (d = 0; in->dv != NULL && d < in->dv->n; d++) {
 		const struct mult__ds *ds = in->dv->v[d];
 
-		for (a = p; ds != NULL && a != NULL; a = a->parent)
-			mult__ds_get(a, d)->usage += ds->usage;
+		if (ds != NULL && ds->vals != NULL)
+			mult__charge(sp->doms[d], in, (int64_t)ds->vals->bytes,
+			    (int64_t)ds->vals->bytes, 0);
 	}
 	mult__slot_commit(sp, in);
 	if (name != NULL)
@@ -403,7 +407,7 @@ mult__dom_has_owners(const struct mult__dom *d)
 int
 mult_instance_destroy(struct mult_space *sp, uint64_t id)
 {
-	struct mult__inst *in, *c, *a;
+	struct mult__inst *in, *c;
 	uint32_t d;
 	int err;
 
@@ -458,9 +462,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 			continue;
 		if (dom->kind == MULT_KIND_NUMBERED)
 			mult__num_unlink(sp, in, d);
-		else if (dom->kind == MULT_KIND_VALUE)
-			for (a = in->parent; a != NULL; a = a->parent)
-				mult__ds_get(a, d)->usage -= ds->usage;
+		mult__charge_detach(dom, in);
 	}
 	if (in->prev != NULL)
 		in->prev->next = in->next;

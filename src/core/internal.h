@@ -124,9 +124,19 @@ struct mult__ds {
 	uint64_t pending;           /* writer: identity chosen during an alloc */
 	/* value */
 	struct mult__vtab *vals;    /* published */
-	/* accounting (I7), writer-side */
-	uint64_t here;              /* numbered: objects allocated here; value: bytes */
-	uint64_t usage;             /* here + the usage of every child */
+	/*
+	 * Accounting (I7). Written by the writer only, with single-word
+	 * stores; usage, peak, limit, reserve, refusals and refused_by are
+	 * read lock-free by mult_limit_get().
+	 */
+	uint64_t here;       /* numbered: objects allocated here; value: bytes */
+	uint64_t usage;      /* here + children's usage; allotments: |A| */
+	uint64_t sum_held;   /* what the children hold: see limit.c */
+	uint64_t limit;      /* MULT_UNLIMITED by default */
+	uint64_t reserve;
+	uint64_t peak;
+	uint64_t refusals;
+	uint64_t refused_by;
 };
 
 #define MULT__NUM_HERE ((uint64_t)1 << 63)
@@ -277,6 +287,18 @@ int mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 
 void mult__num_unlink(struct mult_space *sp, struct mult__inst *in,
     uint32_t dom);
+
+/* ---- limit.c ------------------------------------------------------------ */
+
+int mult__is_allot_kind(const struct mult__dom *d);
+int mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
+    struct mult__inst *c, uint64_t here_inc, uint64_t held_inc);
+void mult__charge(const struct mult__dom *d, struct mult__inst *a,
+    int64_t dusage, int64_t dhere, int64_t dsum);
+void mult__charge_detach(const struct mult__dom *d, struct mult__inst *x);
+uint64_t mult__held(const struct mult__dom *d, const struct mult__ds *ds);
+uint64_t mult__cap(struct mult_space *sp, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds);
 
 /* ---- value.c ------------------------------------------------------------ */
 

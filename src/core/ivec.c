@@ -298,7 +298,10 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		goto out;
 	}
 	/* Prepare. */
-	if ((err = mult__ds_prepare(sp, in, dom, &ds)) != 0)
+	if ((err = mult__ds_prepare(sp, in->parent, dom, &ds)) != 0 ||
+	    (err = mult__ds_prepare(sp, in, dom, &ds)) != 0)
+		goto out;
+	if ((err = mult__charge_check(sp, d, in, count, 0)) != 0)
 		goto out;
 	allot = mult__ivec_splice(sp, ds->allot, first, last, 0, 1, &err);
 	if (allot == NULL)
@@ -318,6 +321,7 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		mult__retire(sp, d->owners);
 		mult__store_rel(&d->owners, owners);
 	}
+	mult__charge(d, in, (int64_t)count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -379,7 +383,9 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 			goto out;
 		}
 	}
-	if (mult__descendants_use(in, dom, first, last)) {
+	/* Nor may it leave the children's reservations unbacked. */
+	if (mult__descendants_use(in, dom, first, last) ||
+	    ds->sum_held > ds->usage - count) {
 		err = MULT_EBUSY;
 		goto out;
 	}
@@ -404,6 +410,7 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		mult__retire(sp, d->owners);
 		mult__store_rel(&d->owners, owners);
 	}
+	mult__charge(d, in, -(int64_t)count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;

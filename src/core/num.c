@@ -26,7 +26,6 @@ mult__num_drop(struct mult__ds *ds, struct mult__hent *e, uint64_t idx)
 {
 	mult__radix_set(ds->ids, idx, 0);
 	mult__ht_remove(ds->objs, e);
-	ds->usage--;
 }
 
 int
@@ -51,15 +50,20 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	}
 	span = mult__num_span(d);
 	/*
-	 * Prepare every level: its state, room in its hash, a free identity
+	 * Prepare every level: its state, the charge (a quota says more than
+	 * a full identity space behind it), room in its hash, a free identity
 	 * (next-fit from the cursor, wrapping once) and the radix path to it.
 	 * Only empty structure is published here.
 	 */
+	for (a = in; a != NULL; a = a->parent)
+		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
+			goto out;
+	if ((err = mult__charge_check(sp, d, in, 1, 0)) != 0)
+		goto out;
 	for (a = in; a != NULL; a = a->parent) {
 		uint64_t idx;
 
-		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
-			goto out;
+		ds = mult__ds_get(a, dom);
 		if ((err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
 			goto out;
 		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx);
@@ -79,12 +83,10 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		mult__ht_insert(ds->objs, sp->seed, obj,
 		    ds->pending | (a == in ? MULT__NUM_HERE : 0));
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
-		ds->usage++;
-		if (a == in) {
-			ds->here++;
+		if (a == in)
 			*id = d->lo + ds->pending;
-		}
 	}
+	mult__charge(d, in, 1, 1, 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -112,7 +114,7 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		err = MULT_ENOENT;
 		goto out;
 	}
-	ds->here--;
+	mult__charge(d, in, -1, -1, 0);
 	for (a = in; a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
 		e = (struct mult__hent *)mult__ht_find(ds->objs, sp->seed, obj);
@@ -126,7 +128,8 @@ out:
 
 /*
  * in's subtree is being destroyed: take every object numbered in it out of
- * in's ancestors. in's own indexes go with in.
+ * in's ancestors' indexes (mult__charge_detach() does the accounting). in's
+ * own indexes go with in.
  */
 void
 mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)

@@ -160,14 +160,18 @@ mult__value_write(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	    set ? (val != NULL ? val : "") : NULL, (uint32_t)len, &err);
 	if (err != 0)
 		goto out;
-	/* Commit. */
 	old_bytes = ds->vals != NULL ? ds->vals->bytes : 0;
 	new_bytes = t != NULL ? t->bytes : 0;
+	if (new_bytes > old_bytes &&
+	    (err = mult__charge_check(sp, d, in, new_bytes - old_bytes, 0)) != 0) {
+		mult__free(sp, t);
+		goto out;
+	}
+	/* Commit. */
 	mult__retire(sp, ds->vals);
 	mult__store_rel(&ds->vals, t);
-	ds->here = new_bytes;
-	for (a = in; a != NULL; a = a->parent)
-		mult__ds_get(a, dom)->usage += new_bytes - old_bytes;
+	mult__charge(d, in, (int64_t)(new_bytes - old_bytes),
+	    (int64_t)(new_bytes - old_bytes), 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;

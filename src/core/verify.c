@@ -49,6 +49,47 @@ mult__is_ancestor(const struct mult__inst *a, const struct mult__inst *c)
 	return 0;
 }
 
+/*
+ * I7 for every kind: usage is what is charged here plus the children's
+ * (consumption) or the allotment's size; what the children hold is
+ * recorded right and fits; nothing is over its limit.
+ */
+static int
+mult__v_charges(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds, uint64_t own)
+{
+	const struct mult__inst *c;
+	uint64_t usage = own, held = 0, cap;
+
+	for (c = in->child; c != NULL; c = c->next) {
+		const struct mult__ds *cds = mult__ds_get(c, dom);
+
+		held += mult__held(d, cds);
+		if (!mult__is_allot_kind(d))
+			usage += cds != NULL ? cds->usage : 0;
+	}
+	if (ds == NULL) {
+		if (usage != 0 || held != 0)
+			FAIL(7, in, NULL, usage, held,
+			    "children charged under an uncharged parent");
+		return 0;
+	}
+	if (in == v->sp->host && mult__is_allot_kind(d))
+		usage = ds->usage; /* the host's allotment is implicit */
+	if (ds->usage != usage)
+		FAIL(7, in, NULL, ds->usage, usage,
+		    "usage differs from what is charged");
+	if (ds->sum_held != held)
+		FAIL(7, in, NULL, ds->sum_held, held,
+		    "children's holdings recorded wrong");
+	cap = mult__cap(v->sp, d, in, ds);
+	if ((mult__is_allot_kind(d) ? held : ds->here + held) > cap)
+		FAIL(7, in, NULL, held, cap, "holdings over the limit");
+	if (ds->usage > ds->limit || ds->peak < ds->usage)
+		FAIL(7, in, NULL, ds->usage, ds->limit, "usage over the limit");
+	return 0;
+}
+
 /* Sorted, disjoint, non-wrapping, inside the co-domain. */
 static int
 mult__v_ivec(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
@@ -84,10 +125,12 @@ mult__v_allot(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	uint32_t i, j;
 	int all, err;
 
+	uint64_t size = 0;
+
 	if ((err = mult__v_ivec(v, dom, d, in, a, 1)) != 0)
 		return err;
 	if (a == NULL)
-		return 0;
+		return mult__v_charges(v, dom, d, in, ds, 0);
 	eff = mult__allot_effective(d, in->parent, &all);
 	for (i = 0; i < a->n; i++) {
 		const struct mult__ivl *e = &a->v[i];
@@ -126,7 +169,9 @@ mult__v_allot(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 			FAIL(8, in, NULL, at, e->last,
 			    "owner index misses part of an allotment");
 	}
-	return 0;
+	for (i = 0; i < a->n; i++)
+		size += a->v[i].last - a->v[i].first + 1;
+	return mult__v_charges(v, dom, d, in, ds, size);
 }
 
 /* Every owner index entry lies in its owner's allotment and no child's. */
@@ -321,12 +366,12 @@ mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 {
 	const struct mult__ds *pds;
 	const struct mult__inst *c;
-	uint64_t nradix, live = 0, here = 0, sum = 0;
+	uint64_t nradix, live = 0, here = 0;
 	uint32_t i;
 	int err;
 
 	if (ds == NULL)
-		return 0;
+		return mult__v_charges(v, dom, d, in, ds, 0);
 	if ((err = mult__v_radix(v, dom, in, ds, d->hi - d->lo + 1, &nradix)) != 0)
 		return err;
 	pds = in->parent != NULL ? mult__ds_get(in->parent, dom) : NULL;
@@ -366,15 +411,10 @@ mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	}
 	if (live != nradix || (ds->objs != NULL && live != ds->objs->live))
 		FAIL(8, in, NULL, live, nradix, "object count inconsistent");
-	for (c = in->child; c != NULL; c = c->next) {
-		const struct mult__ds *cds = mult__ds_get(c, dom);
-
-		sum += cds != NULL ? cds->usage : 0;
-	}
-	if (here != ds->here || ds->usage != here + sum || ds->usage != live)
-		FAIL(7, in, NULL, ds->usage, here + sum,
-		    "usage differs from what is charged");
-	return 0;
+	if (here != ds->here || ds->usage != live)
+		FAIL(7, in, NULL, ds->usage, live,
+		    "usage differs from the objects numbered");
+	return mult__v_charges(v, dom, d, in, ds, here);
 }
 
 /* Values: I5, I7, I8. */
@@ -383,12 +423,11 @@ mult__v_value(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
     const struct mult__inst *in, const struct mult__ds *ds)
 {
 	const struct mult__vtab *t = ds != NULL ? ds->vals : NULL;
-	const struct mult__inst *c;
-	uint64_t bytes = 0, sum = 0;
+	uint64_t bytes = 0;
 	uint32_t i, n = 0;
 
 	if (ds == NULL)
-		return 0;
+		return mult__v_charges(v, dom, d, in, ds, 0);
 	for (i = 0; t != NULL && i <= t->mask; i++) {
 		const struct mult__vent *e = &t->e[i];
 
@@ -404,15 +443,10 @@ mult__v_value(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	}
 	if (t != NULL && (n != t->n || bytes != t->bytes || n == 0))
 		FAIL(8, in, NULL, n, bytes, "value table counts inconsistent");
-	for (c = in->child; c != NULL; c = c->next) {
-		const struct mult__ds *cds = mult__ds_get(c, dom);
-
-		sum += cds != NULL ? cds->usage : 0;
-	}
-	if (ds->here != bytes || ds->usage != bytes + sum)
-		FAIL(7, in, NULL, ds->usage, bytes + sum,
-		    "usage differs from what is charged");
-	return 0;
+	if (ds->here != bytes)
+		FAIL(7, in, NULL, ds->here, bytes,
+		    "charge differs from the bytes held");
+	return mult__v_charges(v, dom, d, in, ds, bytes);
 }
 
 /* The tree, the slot table and the name table agree (I8). */

@@ -224,11 +224,30 @@ Test(corrupt, i7_accounting_numbered)
 	expect(7, MULT_HOST, f.pid);
 }
 
-/* I7: value bytes charged to a differ from what it holds. */
+/* I7: value bytes charged to a differ from what it holds (the host's
+ * tally of what a holds is checked first). */
 Test(corrupt, i7_accounting_value)
 {
 	ds_of(f.a, f.uts)->here += 3;
-	expect(7, f.a, f.uts);
+	expect(7, MULT_HOST, f.uts);
+}
+
+/* I7: an instance over its limit. */
+Test(corrupt, i7_over_limit)
+{
+	ok(mult_limit_set(f.sp, f.b, f.pid, 5));
+	ok(mult_verify(NULL, f.sp));
+	ds_of(f.b, f.pid)->limit = 0;
+	expect(7, f.b, f.pid);
+}
+
+/* I7: a reservation the parent no longer backs. */
+Test(corrupt, i7_reservation_unbacked)
+{
+	ok(mult_limit_reserve(f.sp, f.b, f.cpu, 20));
+	ok(mult_verify(NULL, f.sp));
+	ds_of(f.b, f.cpu)->reserve = 100;
+	expect(7, MULT_HOST, f.cpu);
 }
 
 /* I8: an instance in the tree that its id no longer reaches. */
