@@ -4,8 +4,10 @@
  * Two federated instances side by side, each with its own hostname and its
  * own init tree (pid 1 in each, which the host sees as two different pids);
  * a nested container with the uid map "0 100000 65536". Print what each
- * instance sees and what the host sees; destroy the first instance and show
- * the other untouched; end with verify.
+ * instance sees and what the host sees; cap one instance's processes and
+ * let it exhaust them while its peer goes on (the hard resources mult left
+ * for later); destroy the first instance and show the other untouched; end
+ * with verify.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -76,7 +78,9 @@ main(void)
 	struct mult_domain_opts uts = MULT_DOMAIN_OPTS_INIT(MULT_KIND_VALUE, 0, 0);
 	struct mult_extent map = { 0, 100000, 65536 };
 	struct mult_violation bad;
+	struct mult_usage u;
 	struct demo d;
+	unsigned n;
 	uint64_t a, b, c, id, res, obj;
 	int err;
 
@@ -102,6 +106,21 @@ main(void)
 	boot(&d, b, "beta");
 	err = mult_num_number(&id, d.sp, b, d.pid, proc(a, 1));
 	printf("  beta looks for alpha's init: %s\n", mult_strerror(err));
+
+	printf("\nHard resources: alpha is capped at 8 processes, beta is "
+	    "promised 100:\n");
+	CHECK(mult_limit_set(d.sp, a, d.pid, 8));
+	CHECK(mult_limit_reserve(d.sp, b, d.pid, 100));
+	for (n = 0; (err = mult_num_alloc(&id, d.sp, a, d.pid,
+	    proc(a, 100 + n))) == 0; n++)
+		;
+	CHECK(mult_limit_get(&u, d.sp, a, d.pid));
+	printf("  alpha forks %u more, then: %s (usage %llu of %llu, "
+	    "%llu refused)\n", n, mult_strerror(err),
+	    (unsigned long long)u.usage, (unsigned long long)u.limit,
+	    (unsigned long long)u.refusals);
+	CHECK(mult_num_alloc(&id, d.sp, b, d.pid, proc(b, 4)));
+	printf("  beta forks on: its pid %llu\n", (unsigned long long)id);
 
 	printf("\nA nested container with the uid map \"0 100000 65536\":\n");
 	CHECK(mult_instance_create(&c, d.sp, MULT_HOST, "container", 0));
