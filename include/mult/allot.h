@@ -41,7 +41,8 @@ MULT_API int mult_allot_grant(struct mult_space *sp, uint64_t inst,
 /**
  * Give back [@p first, @p first + @p count) of @p inst's allotment to its
  * parent. Refused while any of it is mapped by @p inst or granted on to a
- * child of @p inst.
+ * child of @p inst, or if what is left would not back the reservations of
+ * @p inst's children.
  *
  * @param sp     the space.
  * @param inst   the instance.
@@ -50,7 +51,8 @@ MULT_API int mult_allot_grant(struct mult_space *sp, uint64_t inst,
  * @param count  number of resources.
  * @return 0; #MULT_EINVAL; #MULT_EKIND; #MULT_EPERM (the host);
  *         #MULT_ENOENT or #MULT_ESTALE; #MULT_ERANGE (not all held by
- *         @p inst); #MULT_EBUSY (mapped or granted on); #MULT_ENOMEM.
+ *         @p inst); #MULT_EBUSY (mapped, granted on, or reserved by a
+ *         child); #MULT_ENOMEM.
  */
 MULT_API int mult_allot_revoke(struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t first, uint64_t count);

@@ -43,7 +43,7 @@ struct mult_instance_info {
  *         #MULT_ENOENT or #MULT_ESTALE (no such parent); #MULT_EPERM
  *         (a federated instance under anything but the host, or a child of a
  *         federated instance); #MULT_ENOSPC (no instance ids left);
- *         #MULT_ENOMEM.
+ *         #MULT_EQUOTA (inherited values over a limit); #MULT_ENOMEM.
  */
 MULT_API int mult_instance_create(uint64_t *out, struct mult_space *sp,
     uint64_t parent, const char *name, uint32_t flags);
