@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: instance-aware resource namespaces. The whole public API.
  * SPDX-License-Identifier: ISC
  */

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: allotments, the part of a range or exclusive domain's co-domain
  * that an instance owns. Allotments are written in host resources.
  * SPDX-License-Identifier: ISC

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: common definitions: types, export macro, version, error codes.
  * SPDX-License-Identifier: ISC
  */

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: domains, the kinds of resource a space partitions.
  * SPDX-License-Identifier: ISC
  */

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: exclusive domains: every unit is owned by exactly one instance.
  * Units are assigned with mult_allot_grant() and given back with
  * mult_allot_revoke(); the host owns every unit not granted away.

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: the freestanding backend, for kernels, hypervisors and firmware
  * that link the core with -nostdlib. The embedder fills in a table of
  * operations and registers it once; the backend defines the seam symbols

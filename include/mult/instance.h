@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: instances, the isolated contexts of a space.
  * SPDX-License-Identifier: ISC
  */

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: hard limits and reservations, charged hierarchically (I7).
  * SPDX-License-Identifier: ISC
  */
@@ -38,8 +39,9 @@ struct mult_usage {
  * stays within the limit, where a child holds the larger of its reservation
  * and its own such total. Otherwise it fails with #MULT_EQUOTA, charges
  * nothing anywhere, and counts a refusal at the instance whose limit
- * refused. The host's limit in a numbered domain is also bounded by the
- * number of identities.
+ * refused. In a numbered domain the host's identities are the last bound:
+ * an allocation that finds them all in use fails with #MULT_ENOSPC, one
+ * that would take identities others have reserved with #MULT_EQUOTA.
  *
  * A limit below what is already used or held is refused (#MULT_EBUSY):
  * usage never exceeds a limit (I7). Raise it, or free first.
@@ -66,9 +68,10 @@ MULT_API int mult_limit_set(struct mult_space *sp, uint64_t inst,
  * @param inst     the instance (not the host).
  * @param dom      the domain.
  * @param reserve  the units guaranteed, 0 for none.
- * @return 0; #MULT_EINVAL; #MULT_ENOENT or #MULT_ESTALE; #MULT_EPERM (the
- *         host); #MULT_EQUOTA (an ancestor's limit, or the parent's
- *         allotment, can't back it); #MULT_ENOMEM.
+ * @return 0; #MULT_EINVAL (also: a shared domain, where nothing is
+ *         exclusively anyone's to promise); #MULT_ENOENT or #MULT_ESTALE;
+ *         #MULT_EPERM (the host); #MULT_EQUOTA (an ancestor's limit, or the
+ *         parent's allotment, can't back it); #MULT_ENOMEM.
  */
 MULT_API int mult_limit_reserve(struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t reserve);

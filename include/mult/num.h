@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: numbered domains, pid-style: an object is numbered in the
  * instance that allocates it and in every ancestor.
  * SPDX-License-Identifier: ISC

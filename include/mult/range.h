@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: range domains, with Linux user-namespace map semantics.
  * SPDX-License-Identifier: ISC
  */
@@ -39,8 +40,9 @@ struct mult_extent {
  * @return 0; #MULT_EINVAL (NULL argument, @p n 0, a count of 0);
  *         #MULT_E2BIG (@p n too large); #MULT_EKIND; #MULT_EPERM (the
  *         host); #MULT_ENOENT or #MULT_ESTALE; #MULT_EEXIST (already
- *         written); #MULT_ERANGE (wraps, leaves the co-domain, the parent's
- *         map or the allotment); #MULT_EOVERLAP (identity ranges or lower
+ *         written); #MULT_ERANGE (wraps; identities or resources outside
+ *         the co-domain; lower ids outside the parent's map; resources
+ *         outside the allotment); #MULT_EOVERLAP (identity ranges or lower
  *         ranges overlap); #MULT_ENOMEM.
  */
 MULT_API int mult_range_map(struct mult_space *sp, uint64_t inst,

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: spaces. A space is one engine: a set of domains and a tree of
  * instances under the host. There is no global state: spaces are independent.
  * SPDX-License-Identifier: ISC

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: value domains, bytes per instance and key (hostname, sysctls).
  * SPDX-License-Identifier: ISC
  */

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: the verifier of invariants I1-I8.
  * SPDX-License-Identifier: ISC
  */

@@ -421,6 +421,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 		err = MULT_EPERM;
 		goto out;
 	}
+	err = 0;
 	for (c = in; c != NULL; c = mult__subtree_next(in, c))
 		c->flags |= MULT__INST_DOOMED;
 	/* Prepare: the owner indexes without the subtree's allotments. */
@@ -436,6 +437,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 		for (d = 0; d < sp->ndoms; d++) {
 			mult__free(sp, sp->doms[d]->pending);
 			sp->doms[d]->pending = NULL;
+			sp->doms[d]->has_pending = 0;
 		}
 		for (c = in; c != NULL; c = mult__subtree_next(in, c))
 			c->flags &= ~MULT__INST_DOOMED;
@@ -451,11 +453,12 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 		struct mult__dom *dom = sp->doms[d];
 		const struct mult__ds *ds = mult__ds_get(in, d);
 
-		if (dom->pending != NULL) {
+		if (dom->has_pending) {
 			struct mult__ivec *old = dom->owners;
 
 			mult__store_rel(&dom->owners, dom->pending);
 			dom->pending = NULL;
+			dom->has_pending = 0;
 			mult__retire(sp, old);
 		}
 		if (ds == NULL)

@@ -201,6 +201,7 @@ struct mult__dom {
 	uint64_t lo, hi;
 	struct mult__ivec *owners;  /* published: isolated range and exclusive */
 	struct mult__ivec *pending; /* writer: an owner index being prepared */
+	int has_pending;            /* writer: pending (maybe NULL) replaces owners */
 	uint64_t name_hash;
 	char name[MULT_NAME_MAX + 1];
 };

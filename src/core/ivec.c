@@ -218,6 +218,7 @@ mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 			hit = 1;
 	}
 	d->pending = NULL;
+	d->has_pending = 0;
 	if (!hit)
 		return 0;
 	v = mult__alloc(sp, sizeof(*v) + (size_t)old->n * sizeof(v->v[0]));
@@ -240,7 +241,12 @@ mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 			v->v[k++] = e;
 	}
 	v->n = k;
+	if (k == 0) {
+		mult__free(sp, v);
+		v = NULL;
+	}
 	d->pending = v;
+	d->has_pending = 1;
 	return 0;
 }
 

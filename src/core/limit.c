@@ -84,7 +84,7 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 {
 	const struct mult__ds *ds = mult__ds_get(c, d->idx);
 	struct mult__inst *a, *p;
-	uint64_t before, after, sum_inc;
+	uint64_t before, after, sum_inc, use_inc = here_inc;
 
 	if (mult__is_allot_kind(d)) {
 		if (here_inc != 0 && ds->usage + here_inc > ds->limit)
@@ -92,7 +92,8 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 		p = c->parent;
 		before = mult__held(d, ds);
 		after = mult__max(ds->reserve + held_inc, ds->usage + here_inc);
-		if (p == NULL || after <= before)
+		/* Siblings of a shared domain may overlap: holdings mean nothing. */
+		if (p == NULL || after <= before || (d->flags & MULT_DOMAIN_SHARED))
 			return 0;
 		ds = mult__ds_get(p, d->idx);
 		if ((ds != NULL ? ds->sum_held : 0) + (after - before) >
@@ -107,6 +108,10 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 
 		ds = mult__ds_get(a, d->idx);
 		demand = ds->here + ds->sum_held;
+		/* Identities really used up: no quota, just none left. */
+		if (a == sp->host && d->kind == MULT_KIND_NUMBERED &&
+		    ds->usage + use_inc > d->hi - d->lo + 1)
+			return MULT_ENOSPC;
 		if (demand + here_inc + sum_inc > mult__cap(sp, d, a, ds) &&
 		    here_inc + sum_inc != 0)
 			return mult__refuse(a, c, d->idx);
@@ -236,6 +241,10 @@ mult_limit_reserve(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 	if ((err = mult__limit_args(sp, inst, dom, &d, &in, &ds)) != 0)
 		goto out;
+	if (d->flags & MULT_DOMAIN_SHARED) {
+		err = MULT_EINVAL; /* nothing is exclusively anyone's to promise */
+		goto out;
+	}
 	if (reserve > ds->reserve &&
 	    (err = mult__charge_check(sp, d, in, 0, reserve - ds->reserve)) != 0)
 		goto out;

@@ -125,7 +125,7 @@ mult_strerror(int err)
 		"operation not permitted",
 	};
 
-	if (err > 0 || -err >= (int)(sizeof(text) / sizeof(text[0])))
+	if (err > 0 || err <= -(int)(sizeof(text) / sizeof(text[0])))
 		return "unknown error";
 	return text[-err];
 }

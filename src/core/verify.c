@@ -83,7 +83,8 @@ mult__v_charges(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 		FAIL(7, in, NULL, ds->sum_held, held,
 		    "children's holdings recorded wrong");
 	cap = mult__cap(v->sp, d, in, ds);
-	if ((mult__is_allot_kind(d) ? held : ds->here + held) > cap)
+	if (!(d->flags & MULT_DOMAIN_SHARED) &&
+	    (mult__is_allot_kind(d) ? held : ds->here + held) > cap)
 		FAIL(7, in, NULL, held, cap, "holdings over the limit");
 	if (ds->usage > ds->limit || ds->peak < ds->usage)
 		FAIL(7, in, NULL, ds->usage, ds->limit, "usage over the limit");

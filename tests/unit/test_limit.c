@@ -285,7 +285,7 @@ Test(limit, nested_child_exhausts_only_itself)
 struct bomber {
 	uint64_t inst;
 	uint64_t base;
-	int ok, quota, other;
+	int ok, quota, nospc, other;
 };
 
 static void *
@@ -301,6 +301,8 @@ bomb(void *arg)
 			b->ok++;
 		else if (err == MULT_EQUOTA)
 			b->quota++;
+		else if (err == MULT_ENOSPC)
+			b->nospc++;
 		else
 			b->other++;
 	}
@@ -310,7 +312,9 @@ bomb(void *arg)
 /*
  * A fork bomb in one federated instance, from four threads, hits its limit
  * while a peer allocating concurrently still gets its whole reservation,
- * though the domain has room for only 1000 pids in all.
+ * though the domain has room for only 1000 pids in all. The bomb is
+ * refused with EQUOTA while the peer's reservation holds the rest, and
+ * with ENOSPC once the peer has really used it all.
  */
 Test(limit, fork_bomb_leaves_the_peer_its_reservation)
 {
@@ -318,28 +322,31 @@ Test(limit, fork_bomb_leaves_the_peer_its_reservation)
 	    good = child(MULT_HOST, MULT_INSTANCE_FEDERATED);
 	struct bomber b[5];
 	pthread_t t[5];
-	int i, evil_ok = 0;
+	int i, evil_ok = 0, evil_quota = 0;
 
 	ok(mult_limit_reserve(sp, good, pid, 300));
 	ok(mult_limit_set(sp, good, pid, 300));
 	for (i = 0; i < 5; i++) {
 		b[i] = (struct bomber){ i < 4 ? evil : good,
-		    (uint64_t)(i + 1) << 32, 0, 0, 0 };
+		    (uint64_t)(i + 1) << 32, 0, 0, 0, 0 };
 		cr_assert_eq(pthread_create(&t[i], NULL, bomb, &b[i]), 0);
 	}
 	for (i = 0; i < 5; i++)
 		pthread_join(t[i], NULL);
 	for (i = 0; i < 4; i++) {
 		evil_ok += b[i].ok;
+		evil_quota += b[i].quota;
 		cr_assert_eq(b[i].other, 0);
+		cr_assert_eq(b[i].ok + b[i].quota + b[i].nospc, 2000);
 	}
 	/* The bomb got everything but the peer's reservation... */
 	cr_assert_eq(evil_ok, 700);
 	cr_assert_eq(usage(evil, pid).usage, 700);
 	/* ...and the peer got all it was promised, then hit its own cap. */
 	cr_assert_eq(b[4].ok, 300);
-	cr_assert_eq(b[4].other, 0);
+	cr_assert_eq(b[4].quota, 2000 - 300);
 	cr_assert_eq(usage(good, pid).usage, 300);
-	cr_assert_eq(usage(MULT_HOST, pid).refusals, 4 * 2000 - 700);
+	cr_assert_eq(usage(MULT_HOST, pid).refusals, evil_quota);
 	cr_assert_eq(usage(good, pid).refusals, 2000 - 300);
+	cr_assert_gt(evil_quota, 0);
 }

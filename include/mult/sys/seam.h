@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libmult: the backend seam. The freestanding core needs nothing from its
  * environment but these symbols; a backend (posix, freestanding, linux)
  * defines them. They are direct calls, so the read path makes no indirect
@@ -24,54 +25,94 @@ extern "C" {
  * core's callback, which the backend calls from a trampoline of its own.
  */
 struct mult_rcu_head {
-	void *opaque[3];
+	void *opaque[3]; /**< the backend's; the core never looks inside */
 };
 
 /**
- * Allocate @p size bytes aligned for any type, or return NULL. Called only
- * by writers, outside read sections, with the writer lock held or not. May
- * sleep.
+ * Allocate memory for the core. Called only by writers, never inside a
+ * read section, with the writer lock held or not. May sleep.
+ *
+ * @param size  bytes wanted, never 0.
+ * @return memory aligned for any type, or NULL (the core survives it).
  */
 void *mult_sys_alloc(size_t size);
 
 /**
  * Free memory from mult_sys_alloc(). Called by writers and from deferred
- * callbacks (which in a kernel run in softirq context: must not sleep).
+ * callbacks, which in a kernel run in softirq context: must not sleep.
+ *
+ * @param ptr   the memory.
+ * @param size  the size that was asked for.
  */
 void mult_sys_free(void *ptr, size_t size);
 
-/** Create a writer lock (a sleeping mutex is fine); NULL on failure. */
+/**
+ * Create a writer lock (a sleeping mutex is fine).
+ *
+ * @return the lock, or NULL on failure.
+ */
 void *mult_sys_lock_create(void);
-/** Destroy a lock from mult_sys_lock_create(); NULL is a no-op. */
+
+/**
+ * Destroy a lock from mult_sys_lock_create().
+ *
+ * @param lock  the lock, or NULL (a no-op).
+ */
 void mult_sys_lock_destroy(void *lock);
-/** Take the writer lock. May sleep. Never called inside a read section. */
+
+/**
+ * Take the writer lock. May sleep. Never called inside a read section.
+ *
+ * @param lock  the lock.
+ */
 void mult_sys_lock(void *lock);
-/** Release the writer lock. */
+
+/**
+ * Release the writer lock.
+ *
+ * @param lock  the lock.
+ */
 void mult_sys_unlock(void *lock);
 
 /**
  * Enter a read section (rcu_read_lock). Must not block, may nest, and must
- * not need the calling thread to have done anything first (register lazily).
+ * not need the calling thread to have done anything first (register
+ * lazily).
  */
 void mult_sys_read_enter(void);
+
 /** Leave a read section (rcu_read_unlock). */
 void mult_sys_read_exit(void);
 
 /**
- * Call @p fn(@p head) once every read section that might have begun before
- * this call has ended (call_rcu). Called by writers with the writer lock held;
- * must not sleep. @p fn must not sleep either.
+ * Queue a deferred call (call_rcu): @p fn(@p head) runs once every read
+ * section that might have begun before this call has ended. Called by
+ * writers with the writer lock held; must not sleep.
+ *
+ * @param head  storage for the backend, inside the block to free.
+ * @param fn    the callback; it must not sleep either.
  */
 void mult_sys_call_rcu(struct mult_rcu_head *head,
     void (*fn)(struct mult_rcu_head *head));
 
-/** Wait until every callback queued by mult_sys_call_rcu() has run (rcu_barrier). May sleep. */
+/**
+ * Wait until every callback queued by mult_sys_call_rcu() has run
+ * (rcu_barrier). May sleep.
+ */
 void mult_sys_barrier(void);
 
-/** A random 64-bit value for hash seeds; need not be cryptographic. */
+/**
+ * A random value for hash seeds; need not be cryptographic.
+ *
+ * @return 64 random bits.
+ */
 uint64_t mult_sys_random(void);
 
-/** Report a broken internal assertion and stop; does not return. */
+/**
+ * Report a broken internal assertion and stop; does not return.
+ *
+ * @param msg  what broke, NUL-terminated.
+ */
 #if defined(__GNUC__)
 __attribute__((noreturn))
 #endif

@@ -1,0 +1,464 @@
+/*
+ * libmult unit tests: num.h: mult_num_alloc, _free, _lookup, _number,
+ * with pid-namespace semantics.
+ * SPDX-License-Identifier: ISC
+ */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+struct fix {
+	struct mult_space *sp;
+	uint32_t pid;   /* numbered [1, 4194304] */
+	uint32_t tiny;  /* numbered [1, 4] */
+	uint32_t uid, uts, cpu;
+	uint64_t c, g, s;   /* c under host, g under c, s a sibling of c */
+};
+
+static void
+fix_init(struct fix *f)
+{
+	f->sp = h_space();
+	f->pid = h_dom(f->sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	f->tiny = h_dom(f->sp, "tiny", MULT_KIND_NUMBERED, 1, 4, 0);
+	f->uid = h_dom(f->sp, "uid", MULT_KIND_RANGE, 0, UINT32_MAX, 0);
+	f->uts = h_value_dom(f->sp, "uts", 0, 0);
+	f->cpu = h_dom(f->sp, "cpu", MULT_KIND_EXCLUSIVE, 0, 63, 0);
+	f->c = h_inst(f->sp, MULT_HOST, "c", 0);
+	f->g = h_inst(f->sp, f->c, "g", 0);
+	f->s = h_inst(f->sp, MULT_HOST, "s", 0);
+}
+
+Test(num, first_alloc_gets_lo_in_every_instance)
+{
+	struct fix f;
+	uint32_t hi;
+
+	fix_init(&f);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.pid, 0x100), 1);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x200), 1);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x200), 2);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x300), 1);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x300), 3);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x400), 1);
+	cr_assert_eq(h_number(f.sp, f.c, f.pid, 0x400), 2);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x400), 4);
+	/* lo need not be 1 */
+	hi = h_dom(f.sp, "hi", MULT_KIND_NUMBERED, 300, 399, 0);
+	cr_assert_eq(h_alloc(f.sp, f.g, hi, 0x500), 300);
+	cr_assert_eq(h_number(f.sp, f.c, hi, 0x500), 300);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, hi, 0x500), 300);
+	cr_assert_eq(h_alloc(f.sp, f.c, hi, 0x501), 301);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, object_numbered_in_every_ancestor)
+{
+	struct fix f;
+	uint64_t hid, cid, gid;
+
+	fix_init(&f);
+	(void)h_alloc(f.sp, MULT_HOST, f.pid, 0x10);
+	(void)h_alloc(f.sp, MULT_HOST, f.pid, 0x11);
+	(void)h_alloc(f.sp, f.c, f.pid, 0x20);
+	gid = h_alloc(f.sp, f.g, f.pid, 0xabc);
+	cr_assert_eq(gid, 1);
+	cid = h_number(f.sp, f.c, f.pid, 0xabc);
+	hid = h_number(f.sp, MULT_HOST, f.pid, 0xabc);
+	cr_assert_eq(cid, 2);
+	cr_assert_eq(hid, 4);
+	cr_assert_eq(h_number(f.sp, f.g, f.pid, 0xabc), 1);
+	cr_assert_eq(h_lookup(f.sp, f.g, f.pid, 1), 0xabc);
+	cr_assert_eq(h_lookup(f.sp, f.c, f.pid, 2), 0xabc);
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.pid, 4), 0xabc);
+	cr_assert_eq(h_lookup(f.sp, f.c, f.pid, 1), 0x20);
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.pid, 3), 0x20);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, visibility)
+{
+	struct fix f;
+	uint64_t fa, fb;
+
+	fix_init(&f);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.pid, 0x1), 1);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x2), 1);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x3), 1);
+	/* siblings never see each other */
+	cr_assert_eq(h_number_rc(f.sp, f.s, f.pid, 0x2), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, f.c, f.pid, 0x3), MULT_ENOENT);
+	/* a child never sees its parent, nor its grandparent */
+	cr_assert_eq(h_number_rc(f.sp, f.c, f.pid, 0x1), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, f.g, f.pid, 0x1), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, f.g, f.pid, 0x2), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.g, f.pid, 1), MULT_ENOENT);
+	/* lookups are per instance: pid 1 is a different object in each */
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.pid, 1), 0x1);
+	cr_assert_eq(h_lookup(f.sp, f.c, f.pid, 1), 0x2);
+	cr_assert_eq(h_lookup(f.sp, f.s, f.pid, 1), 0x3);
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.pid, 2), 0x2);
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.pid, 3), 0x3);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, f.pid, 2), MULT_ENOENT);
+	/* an object that does not exist gets the same answer */
+	cr_assert_eq(h_number_rc(f.sp, f.c, f.pid, 0x999), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, MULT_HOST, f.pid, 0x999), MULT_ENOENT);
+	/* federated peers */
+	fa = h_inst(f.sp, MULT_HOST, "fa", MULT_INSTANCE_FEDERATED);
+	fb = h_inst(f.sp, MULT_HOST, "fb", MULT_INSTANCE_FEDERATED);
+	cr_assert_eq(h_alloc(f.sp, fa, f.pid, 0xfa), 1);
+	cr_assert_eq(h_alloc(f.sp, fb, f.pid, 0xfb), 1);
+	cr_assert_eq(h_number_rc(f.sp, fa, f.pid, 0xfb), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, fb, f.pid, 0xfa), MULT_ENOENT);
+	cr_assert_eq(h_lookup(f.sp, fa, f.pid, 1), 0xfa);
+	cr_assert_eq(h_lookup(f.sp, fb, f.pid, 1), 0xfb);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0xfa), 4);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0xfb), 5);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, free_removes_from_every_level)
+{
+	struct fix f;
+
+	fix_init(&f);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x77), 1);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x78), 2);
+	/* only the allocating instance may free */
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, MULT_HOST, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, f.s, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x79), MULT_ENOENT);
+	cr_assert_eq(h_number(f.sp, f.g, f.pid, 0x77), 1);
+	cr_assert_eq(h_number(f.sp, f.c, f.pid, 0x77), 1);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x77), 1);
+	h_verify(f.sp);
+
+	cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x77), 0);
+	cr_assert_eq(h_number_rc(f.sp, f.g, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, f.c, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, MULT_HOST, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.g, f.pid, 1), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, f.pid, 1), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, MULT_HOST, f.pid, 1), MULT_ENOENT);
+	/* the other object is untouched */
+	cr_assert_eq(h_lookup(f.sp, f.g, f.pid, 2), 0x78);
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.pid, 2), 0x78);
+	/* a second free fails */
+	cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x77), MULT_ENOENT);
+	/* and the object can be allocated again, elsewhere */
+	(void)h_alloc(f.sp, f.s, f.pid, 0x77);
+	cr_assert_eq(h_number(f.sp, f.s, f.pid, 0x77), 1);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, cyclic_next_fit)
+{
+	struct fix f;
+
+	fix_init(&f);
+	/* next-fit continues after the last identity, not the lowest free */
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0xa), 1);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.pid, 0xa), 0);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0xb), 2);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0xc), 3);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.pid, 0xb), 0);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0xd), 4);
+	/* each level has its own cursor */
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0xd), 4);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.pid, 0xe), 5);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0xf), 5);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0xf), 6);
+
+	/* wrap-around in a domain of four */
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 1), 1);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 2), 2);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 3), 3);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 4), 4);
+	cr_assert_eq(mult_num_free(f.sp, f.s, f.tiny, 2), 0);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 5), 2);
+	cr_assert_eq(mult_num_free(f.sp, f.s, f.tiny, 1), 0);
+	cr_assert_eq(mult_num_free(f.sp, f.s, f.tiny, 3), 0);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 6), 3);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 7), 1);
+	cr_assert_eq(h_lookup(f.sp, f.s, f.tiny, 1), 7);
+	cr_assert_eq(h_lookup(f.sp, f.s, f.tiny, 2), 5);
+	cr_assert_eq(h_lookup(f.sp, f.s, f.tiny, 3), 6);
+	cr_assert_eq(h_lookup(f.sp, f.s, f.tiny, 4), 4);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, top_of_u64)
+{
+	struct mult_space *sp = h_space();
+	uint32_t top = h_dom(sp, "top", MULT_KIND_NUMBERED, UINT64_MAX - 2,
+	    UINT64_MAX, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0), id = 0;
+
+	cr_assert_eq(h_alloc(sp, c, top, 1), UINT64_MAX - 2);
+	cr_assert_eq(h_alloc(sp, c, top, 2), UINT64_MAX - 1);
+	cr_assert_eq(h_alloc(sp, c, top, 3), UINT64_MAX);
+	cr_assert_eq(mult_num_alloc(&id, sp, c, top, 4), MULT_ENOSPC);
+	cr_assert_eq(h_lookup(sp, c, top, UINT64_MAX), 3);
+	cr_assert_eq(mult_num_free(sp, c, top, 1), 0);
+	cr_assert_eq(h_alloc(sp, c, top, 4), UINT64_MAX - 2);
+	cr_assert_eq(h_lookup(sp, MULT_HOST, top, UINT64_MAX - 2), 4);
+	cr_assert_eq(h_lookup_rc(sp, c, top, 0), MULT_ENOENT);
+	h_verify(sp);
+	mult_space_destroy(sp);
+}
+
+Test(num, enospc_changes_nothing)
+{
+	struct fix f;
+	uint64_t id = 0;
+
+	fix_init(&f);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.tiny, 0x1), 1);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.tiny, 0x2), 2);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.tiny, 0x3), 3);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 0x4), 1);
+	/* full at the host's level: c, which has room, fails too */
+	cr_assert_eq(mult_num_alloc(&id, f.sp, f.c, f.tiny, 0x5), MULT_ENOSPC);
+	cr_assert_eq(mult_num_alloc(&id, f.sp, f.g, f.tiny, 0x5), MULT_ENOSPC);
+	cr_assert_eq(mult_num_alloc(&id, f.sp, MULT_HOST, f.tiny, 0x5),
+	    MULT_ENOSPC);
+	cr_assert_eq(h_number_rc(f.sp, MULT_HOST, f.tiny, 0x5), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, f.tiny, 1), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.g, f.tiny, 1), MULT_ENOENT);
+	cr_assert_eq(h_lookup(f.sp, MULT_HOST, f.tiny, 4), 0x4);
+	h_verify(f.sp);
+	/* after a free, the failed instance starts at lo as if nothing was */
+	cr_assert_eq(mult_num_free(f.sp, MULT_HOST, f.tiny, 0x2), 0);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.tiny, 0x5), 1);
+	cr_assert_eq(h_number(f.sp, f.c, f.tiny, 0x5), 1);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.tiny, 0x5), 2);
+	cr_assert_eq(mult_num_alloc(&id, f.sp, f.c, f.tiny, 0x6), MULT_ENOSPC);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, alloc_errors_change_nothing)
+{
+	struct fix f;
+	uint64_t id = 0, st;
+
+	fix_init(&f);
+	st = h_stale(f.sp);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x42), 1);
+
+#define ALLOC_FAILS(want, inst, dom, obj)                                     \
+	do {                                                                  \
+		id = 0x5a5a;                                                  \
+		int rc_ = mult_num_alloc(&id, f.sp, inst, dom, obj);          \
+		cr_assert_eq(rc_, want, "alloc(%s, %s, %s): %d, want %s",      \
+		    #inst, #dom, #obj, rc_, #want);                           \
+		cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x42), 1);      \
+		cr_assert_eq(h_lookup(f.sp, f.c, f.pid, 1), 0x42);            \
+		cr_assert_eq(h_lookup_rc(f.sp, f.c, f.pid, 2), MULT_ENOENT);  \
+		cr_assert_eq(h_lookup_rc(f.sp, MULT_HOST, f.pid, 2),          \
+		    MULT_ENOENT);                                             \
+		h_verify(f.sp);                                               \
+	} while (0)
+
+	cr_assert_eq(mult_num_alloc(NULL, f.sp, f.c, f.pid, 0x43), MULT_EINVAL);
+	cr_assert_eq(mult_num_alloc(&id, NULL, f.c, f.pid, 0x43), MULT_EINVAL);
+	ALLOC_FAILS(MULT_EINVAL, f.c, H_BAD_DOM, 0x43);
+	ALLOC_FAILS(MULT_EINVAL, f.c, f.pid, 0);
+	ALLOC_FAILS(MULT_EINVAL, MULT_HOST, f.pid, 0);
+	ALLOC_FAILS(MULT_EKIND, f.c, f.uid, 0x43);
+	ALLOC_FAILS(MULT_EKIND, f.c, f.uts, 0x43);
+	ALLOC_FAILS(MULT_EKIND, f.c, f.cpu, 0x43);
+	ALLOC_FAILS(MULT_ENOENT, H_NEVER_ID, f.pid, 0x43);
+	ALLOC_FAILS(MULT_ESTALE, st, f.pid, 0x43);
+	/* EEXIST: numbered anywhere in the domain */
+	ALLOC_FAILS(MULT_EEXIST, f.c, f.pid, 0x42);
+	ALLOC_FAILS(MULT_EEXIST, f.g, f.pid, 0x42);
+	ALLOC_FAILS(MULT_EEXIST, f.s, f.pid, 0x42);
+	ALLOC_FAILS(MULT_EEXIST, MULT_HOST, f.pid, 0x42);
+#undef ALLOC_FAILS
+	/* the same object may live in another domain */
+	cr_assert_eq(h_alloc(f.sp, f.s, f.tiny, 0x42), 1);
+	/* the failures moved no cursor */
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x43), 2);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x44), 1);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.pid, 0x45), 4);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, free_lookup_number_errors)
+{
+	struct fix f;
+	uint64_t x = 0, st;
+
+	fix_init(&f);
+	st = h_stale(f.sp);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x42), 1);
+
+	cr_assert_eq(mult_num_free(NULL, f.c, f.pid, 0x42), MULT_EINVAL);
+	cr_assert_eq(mult_num_free(f.sp, f.c, H_BAD_DOM, 0x42), MULT_EINVAL);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.uid, 0x42), MULT_EKIND);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.uts, 0x42), MULT_EKIND);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.cpu, 0x42), MULT_EKIND);
+	cr_assert_eq(mult_num_free(f.sp, st, f.pid, 0x42), MULT_ESTALE);
+	cr_assert_eq(mult_num_free(f.sp, H_NEVER_ID, f.pid, 0x42), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.tiny, 0x42), MULT_ENOENT);
+	cr_assert_eq(h_lookup(f.sp, f.c, f.pid, 1), 0x42);
+	h_verify(f.sp);
+
+	cr_assert_eq(mult_num_lookup(NULL, f.sp, f.c, f.pid, 1), MULT_EINVAL);
+	cr_assert_eq(mult_num_lookup(&x, NULL, f.c, f.pid, 1), MULT_EINVAL);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, H_BAD_DOM, 1), MULT_EINVAL);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.uid, 1), MULT_EKIND);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.uts, 1), MULT_EKIND);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.cpu, 1), MULT_EKIND);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, st, f.pid, 1), MULT_ESTALE);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, H_NEVER_ID, f.pid, 1),
+	    MULT_ENOENT);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.pid, 2), MULT_ENOENT);
+	/* identities outside the co-domain */
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.pid, 0), MULT_ENOENT);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.pid, 4194305),
+	    MULT_ENOENT);
+	cr_assert_eq(mult_num_lookup(&x, f.sp, f.c, f.pid, UINT64_MAX),
+	    MULT_ENOENT);
+
+	cr_assert_eq(mult_num_number(NULL, f.sp, f.c, f.pid, 0x42), MULT_EINVAL);
+	cr_assert_eq(mult_num_number(&x, NULL, f.c, f.pid, 0x42), MULT_EINVAL);
+	cr_assert_eq(mult_num_number(&x, f.sp, f.c, H_BAD_DOM, 0x42),
+	    MULT_EINVAL);
+	cr_assert_eq(mult_num_number(&x, f.sp, f.c, f.uid, 0x42), MULT_EKIND);
+	cr_assert_eq(mult_num_number(&x, f.sp, f.c, f.uts, 0x42), MULT_EKIND);
+	cr_assert_eq(mult_num_number(&x, f.sp, f.c, f.cpu, 0x42), MULT_EKIND);
+	cr_assert_eq(mult_num_number(&x, f.sp, st, f.pid, 0x42), MULT_ESTALE);
+	cr_assert_eq(mult_num_number(&x, f.sp, H_NEVER_ID, f.pid, 0x42),
+	    MULT_ENOENT);
+	cr_assert_eq(mult_num_number(&x, f.sp, f.c, f.tiny, 0x42), MULT_ENOENT);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, alloc_enomem_changes_nothing)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+	uint64_t g = h_inst(sp, c, "g", 0);
+	uint64_t id = 0, i;
+
+	(void)h_alloc(sp, MULT_HOST, pid, 0x1000);
+	(void)h_alloc(sp, c, pid, 0x2000);
+	H_FAULT_LOOP(&fa, sp, mult_num_alloc(&id, sp, g, pid, 0x3000),
+	    do {
+		    cr_assert_eq(h_number_rc(sp, g, pid, 0x3000), MULT_ENOENT);
+		    cr_assert_eq(h_number_rc(sp, c, pid, 0x3000), MULT_ENOENT);
+		    cr_assert_eq(h_number_rc(sp, MULT_HOST, pid, 0x3000),
+			MULT_ENOENT);
+		    cr_assert_eq(h_lookup_rc(sp, g, pid, 1), MULT_ENOENT);
+		    cr_assert_eq(h_lookup_rc(sp, c, pid, 2), MULT_ENOENT);
+		    cr_assert_eq(h_lookup_rc(sp, MULT_HOST, pid, 3),
+			MULT_ENOENT);
+	    } while (0));
+	/* no failure moved a cursor */
+	cr_assert_eq(id, 1);
+	cr_assert_eq(h_number(sp, c, pid, 0x3000), 2);
+	cr_assert_eq(h_number(sp, MULT_HOST, pid, 0x3000), 3);
+	/* grow the tables under failure too */
+	for (i = 0; i < 200; i++) {
+		uint64_t obj = 0x10000 + i;
+
+		H_FAULT_LOOP(&fa, sp, mult_num_alloc(&id, sp, c, pid, obj),
+		    cr_assert_eq(h_number_rc(sp, MULT_HOST, pid, obj),
+			MULT_ENOENT));
+		cr_assert_eq(id, 3 + i);
+		cr_assert_eq(h_number(sp, MULT_HOST, pid, obj), 4 + i);
+	}
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+}
+
+Test(num, free_and_reads_need_no_memory)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+	uint64_t g = h_inst(sp, c, "g", 0);
+	uint64_t i;
+
+	for (i = 1; i <= 100; i++)
+		cr_assert_eq(h_alloc(sp, g, pid, i), i);
+	h_fa_arm(&fa, 0);   /* every allocation fails from now on */
+	for (i = 1; i <= 100; i++) {
+		cr_assert_eq(h_lookup(sp, g, pid, i), i);
+		cr_assert_eq(h_number(sp, MULT_HOST, pid, i), i);
+	}
+	/* mult_num_free() documents no MULT_ENOMEM */
+	for (i = 1; i <= 100; i += 2)
+		cr_assert_eq(mult_num_free(sp, g, pid, i), 0, "free(%llu)",
+		    (unsigned long long)i);
+	for (i = 1; i <= 100; i++)
+		cr_assert_eq(h_number_rc(sp, c, pid, i),
+		    (i % 2) ? MULT_ENOENT : 0);
+	h_fa_arm(&fa, -1);
+	h_verify(sp);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+}
+
+Test(num, many_objects)
+{
+	struct fix f;
+	uint64_t i;
+
+	fix_init(&f);
+	for (i = 1; i <= 5000; i++) {
+		cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x100000 + i), i);
+		cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x200000 + i), i);
+	}
+	for (i = 1; i <= 5000; i++) {
+		cr_assert_eq(h_lookup(f.sp, f.g, f.pid, i), 0x100000 + i);
+		cr_assert_eq(h_lookup(f.sp, f.c, f.pid, i), 0x100000 + i);
+		cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x100000 + i),
+		    2 * i - 1);
+		cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x200000 + i),
+		    2 * i);
+	}
+	h_verify(f.sp);
+	for (i = 1; i <= 5000; i++)
+		cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x100000 + i), 0);
+	for (i = 1; i <= 5000; i++)
+		cr_assert_eq(h_lookup_rc(f.sp, f.c, f.pid, i), MULT_ENOENT);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 1), 5001);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+Test(num, destroy_frees_the_objects_everywhere)
+{
+	struct fix f;
+
+	fix_init(&f);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x77), 1);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x78), 2);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x79), 1);
+	cr_assert_eq(mult_instance_destroy(f.sp, f.g), 0);
+	cr_assert_eq(h_number_rc(f.sp, f.c, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, MULT_HOST, f.pid, 0x77), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, f.pid, 1), MULT_ENOENT);
+	cr_assert_eq(h_lookup(f.sp, f.c, f.pid, 2), 0x78);
+	cr_assert_eq(mult_instance_destroy(f.sp, f.c), 0);
+	cr_assert_eq(h_number_rc(f.sp, MULT_HOST, f.pid, 0x78), MULT_ENOENT);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x79), 3);
+	/* the objects may be numbered again */
+	cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x77), 2);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x77), 4);
+	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.pid, 0x78), 5);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
