@@ -117,7 +117,6 @@ mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
 				mult__ht_insert(t, seed, e->key, e->val);
 		}
 	}
-	mult__store_rel(tp, t);
-	mult__retire(sp, old);
+	MULT__REPLACE(sp, *tp, t);
 	return 0;
 }

@@ -82,8 +82,7 @@ mult__slot_prepare(struct mult_space *sp, uint64_t *id)
 		nd->cap = cap;
 		for (i = 0; dir != NULL && i < dir->cap; i++)
 			nd->c[i] = dir->c[i];
-		mult__store_rel(&sp->sdir, nd);
-		mult__retire(sp, dir);
+		MULT__REPLACE(sp, sp->sdir, nd);
 		dir = nd;
 	}
 	if (dir->c[ci] == NULL) {
@@ -200,8 +199,7 @@ mult__ds_prepare(struct mult_space *sp, struct mult__inst *in, uint32_t dom,
 		nv->n = n;
 		for (i = 0; dv != NULL && i < dv->n; i++)
 			nv->v[i] = dv->v[i];
-		mult__store_rel(&in->dv, nv);
-		mult__retire(sp, dv);
+		MULT__REPLACE(sp, in->dv, nv);
 		dv = nv;
 	}
 	ds = dv->v[dom];
@@ -423,7 +421,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 	}
 	err = 0;
 	for (c = in; c != NULL; c = mult__subtree_next(in, c))
-		c->flags |= MULT__INST_DOOMED;
+		c->doomed = 1;
 	/* Prepare: the owner indexes without the subtree's allotments. */
 	for (d = 0; d < sp->ndoms; d++) {
 		struct mult__dom *dom = sp->doms[d];
@@ -440,7 +438,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 			sp->doms[d]->has_pending = 0;
 		}
 		for (c = in; c != NULL; c = mult__subtree_next(in, c))
-			c->flags &= ~MULT__INST_DOOMED;
+			c->doomed = 0;
 		goto out;
 	}
 	/* Commit. First make the subtree unreachable by id and by name. */
@@ -454,12 +452,9 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 		const struct mult__ds *ds = mult__ds_get(in, d);
 
 		if (dom->has_pending) {
-			struct mult__ivec *old = dom->owners;
-
-			mult__store_rel(&dom->owners, dom->pending);
+			MULT__REPLACE(sp, dom->owners, dom->pending);
 			dom->pending = NULL;
 			dom->has_pending = 0;
-			mult__retire(sp, old);
 		}
 		if (ds == NULL)
 			continue;

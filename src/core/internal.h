@@ -151,15 +151,16 @@ struct mult__dvec {
 /* ---- instances ---------------------------------------------------------- */
 
 #define MULT__INST_FEDERATED MULT_INSTANCE_FEDERATED
-#define MULT__INST_DOOMED 0x100u    /* writer: inside a destroy */
 
 struct mult__inst {
 	struct mult__blk blk;
 	uint64_t id;
 	struct mult__inst *parent;
 	uint32_t depth;
-	uint32_t flags;
+	uint32_t flags;             /* MULT_INSTANCE_*: set before publication */
 	struct mult__dvec *dv;      /* published */
+	int doomed;                 /* writer: inside a destroy (readers read
+	                               flags, so this can't be a flag bit) */
 	/* writer-side tree */
 	struct mult__inst *child;   /* first child */
 	struct mult__inst *next;    /* next sibling */
@@ -305,6 +306,19 @@ uint64_t mult__cap(struct mult_space *sp, const struct mult__dom *d,
 
 int mult__value_copy(struct mult_space *sp, const struct mult__vtab *src,
     struct mult__vtab **out);
+
+/*
+ * Replace a published block: publish the new one, then retire the old.
+ * Never the other way round: a grace period waits only for readers that
+ * began before the retire, and until the new block is published a reader
+ * that begins can still find the old one.
+ */
+#define MULT__REPLACE(sp, field, val)                                         \
+	do {                                                                  \
+		void *old_ = (void *)(field);                                 \
+		mult__store_rel(&(field), (val));                             \
+		mult__retire((sp), old_);                                     \
+	} while (0)
 
 /* ---- common prologue of the API ----------------------------------------- */
 

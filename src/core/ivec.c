@@ -214,7 +214,7 @@ mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 		struct mult__inst *o = mult__inst_get(sp, old->v[i].owner, &err);
 
 		MULT__ASSERT(o != NULL);
-		if (o->flags & MULT__INST_DOOMED)
+		if (o->doomed)
 			hit = 1;
 	}
 	d->pending = NULL;
@@ -229,7 +229,7 @@ mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 		struct mult__ivl e = old->v[i];
 		struct mult__inst *o = mult__inst_get(sp, e.owner, &err);
 
-		if (o->flags & MULT__INST_DOOMED) {
+		if (o->doomed) {
 			if (to == 0)
 				continue;
 			e.owner = to;
@@ -321,12 +321,9 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		}
 	}
 	/* Commit. */
-	mult__retire(sp, ds->allot);
-	mult__store_rel(&ds->allot, allot);
-	if (owners != NULL) {
-		mult__retire(sp, d->owners);
-		mult__store_rel(&d->owners, owners);
-	}
+	MULT__REPLACE(sp, ds->allot, allot);
+	if (owners != NULL)
+		MULT__REPLACE(sp, d->owners, owners);
 	mult__charge(d, in, (int64_t)count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
@@ -410,12 +407,9 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		}
 	}
 	/* Commit. */
-	mult__retire(sp, ds->allot);
-	mult__store_rel(&ds->allot, allot);
-	if (mult__has_owners(d)) {
-		mult__retire(sp, d->owners);
-		mult__store_rel(&d->owners, owners);
-	}
+	MULT__REPLACE(sp, ds->allot, allot);
+	if (mult__has_owners(d))
+		MULT__REPLACE(sp, d->owners, owners);
 	mult__charge(d, in, -(int64_t)count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);

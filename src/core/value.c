@@ -168,8 +168,7 @@ mult__value_write(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		goto out;
 	}
 	/* Commit. */
-	mult__retire(sp, ds->vals);
-	mult__store_rel(&ds->vals, t);
+	MULT__REPLACE(sp, ds->vals, t);
 	mult__charge(d, in, (int64_t)(new_bytes - old_bytes),
 	    (int64_t)(new_bytes - old_bytes), 0);
 out:

@@ -19,6 +19,36 @@
 
 #include "mult/sys/seam.h"
 
+/*
+ * ThreadSanitizer can't see inside liburcu, so it would not know that a
+ * deferred call runs only after every reader that could see the memory has
+ * left, nor that rcu_barrier returns only after every deferred call has
+ * run. Say so: each read section releases a token on exit and each
+ * deferred call acquires it before it runs; each deferred call releases a
+ * second token when done and the barrier acquires it. This is exactly the
+ * guarantees of a grace period and of a barrier, no more.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define MULT_POSIX_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MULT_POSIX_TSAN 1
+#endif
+#endif
+#ifdef MULT_POSIX_TSAN
+#include <sanitizer/tsan_interface.h>
+static char mult_posix_grace, mult_posix_done;
+#define MULT_POSIX_RELEASE() __tsan_release(&mult_posix_grace)
+#define MULT_POSIX_ACQUIRE() __tsan_acquire(&mult_posix_grace)
+#define MULT_POSIX_DONE() __tsan_release(&mult_posix_done)
+#define MULT_POSIX_WAITED() __tsan_acquire(&mult_posix_done)
+#else
+#define MULT_POSIX_RELEASE() do { } while (0)
+#define MULT_POSIX_ACQUIRE() do { } while (0)
+#define MULT_POSIX_DONE() do { } while (0)
+#define MULT_POSIX_WAITED() do { } while (0)
+#endif
+
 /* The core's deferred call rides in its mult_rcu_head after liburcu's. */
 struct mult_posix_head {
 	struct rcu_head head;
@@ -115,6 +145,7 @@ mult_sys_read_enter(void)
 void
 mult_sys_read_exit(void)
 {
+	MULT_POSIX_RELEASE();
 	urcu_memb_read_unlock();
 }
 
@@ -123,7 +154,9 @@ mult_posix_trampoline(struct rcu_head *head)
 {
 	struct mult_posix_head *h = (struct mult_posix_head *)head;
 
+	MULT_POSIX_ACQUIRE();
 	h->fn((struct mult_rcu_head *)(void *)h);
+	MULT_POSIX_DONE();
 }
 
 void
@@ -134,6 +167,7 @@ mult_sys_call_rcu(struct mult_rcu_head *head,
 
 	mult_posix_register();
 	h->fn = fn;
+	MULT_POSIX_RELEASE();
 	urcu_memb_call_rcu(&h->head, mult_posix_trampoline);
 }
 
@@ -142,6 +176,7 @@ mult_sys_barrier(void)
 {
 	mult_posix_register();
 	urcu_memb_barrier();
+	MULT_POSIX_WAITED();
 }
 
 uint64_t
