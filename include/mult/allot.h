@@ -34,7 +34,10 @@ struct mult_interval {
  *         #MULT_EKIND; #MULT_EPERM (the host); #MULT_ENOENT or #MULT_ESTALE;
  *         #MULT_ERANGE (wraps, outside the co-domain or the parent's
  *         allotment); #MULT_EOVERLAP (held by a sibling or already by
- *         @p inst); #MULT_EQUOTA; #MULT_ENOMEM.
+ *         @p inst); #MULT_EBUSY (a shared domain: @p inst has no grant of
+ *         its own yet and it, or an instance below it, maps or holds
+ *         something under its ancestor's allotment, which the grant
+ *         would take away); #MULT_EQUOTA; #MULT_ENOMEM.
  */
 MULT_API int mult_allot_grant(struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t first, uint64_t count);

@@ -250,6 +250,9 @@ mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 	return 0;
 }
 
+static int mult__descendants_use(const struct mult__inst *in, uint32_t dom,
+    uint64_t first, uint64_t last);
+
 /* Common checks of grant and revoke; takes the resolved arguments. */
 static int
 mult__allot_args(struct mult_space *sp, uint64_t inst, uint32_t dom,
@@ -258,10 +261,12 @@ mult__allot_args(struct mult_space *sp, uint64_t inst, uint32_t dom,
 {
 	int err;
 
-	if ((err = mult__resolve(sp, inst, dom, 0, dp, ip)) != 0)
+	if ((*dp = mult__dom_get(sp, dom, &err)) == NULL)
 		return err;
 	if ((*dp)->kind != MULT_KIND_RANGE && (*dp)->kind != MULT_KIND_EXCLUSIVE)
 		return MULT_EKIND;
+	if ((*ip = mult__inst_get(sp, inst, &err)) == NULL)
+		return err;
 	if (*ip == sp->host)
 		return MULT_EPERM;
 	if (first < (*dp)->lo || first + (count - 1) > (*dp)->hi)
@@ -291,6 +296,17 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	ds = mult__ds_get(in, dom);
 	if (ds != NULL && mult__ivec_intersects(ds->allot, first, last)) {
 		err = MULT_EOVERLAP;
+		goto out;
+	}
+	/*
+	 * In a shared domain an instance without a grant is confined by its
+	 * ancestor's allotment; a first grant would confine it (and those
+	 * below it) to much less. Refuse while anything relies on the old.
+	 */
+	if ((d->flags & MULT_DOMAIN_SHARED) && (ds == NULL || ds->allot == NULL) &&
+	    ((ds != NULL && ds->map != NULL) ||
+	    mult__descendants_use(in, dom, d->lo, d->hi))) {
+		err = MULT_EBUSY;
 		goto out;
 	}
 	eff = mult__allot_effective(d, in->parent, &all);
@@ -324,7 +340,7 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	MULT__REPLACE(sp, ds->allot, allot);
 	if (owners != NULL)
 		MULT__REPLACE(sp, d->owners, owners);
-	mult__charge(d, in, (int64_t)count, 0, 0);
+	mult__charge(d, in, count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -388,7 +404,8 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 	/* Nor may it leave the children's reservations unbacked. */
 	if (mult__descendants_use(in, dom, first, last) ||
-	    ds->sum_held > ds->usage - count) {
+	    (!(d->flags & MULT_DOMAIN_SHARED) &&
+	    ds->sum_held > ds->usage - count)) {
 		err = MULT_EBUSY;
 		goto out;
 	}
@@ -410,7 +427,7 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	MULT__REPLACE(sp, ds->allot, allot);
 	if (mult__has_owners(d))
 		MULT__REPLACE(sp, d->owners, owners);
-	mult__charge(d, in, -(int64_t)count, 0, 0);
+	mult__charge(d, in, 0 - count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -425,17 +442,19 @@ mult_allot_get(struct mult_interval *out, size_t cap, size_t *n,
 	const struct mult__ds *ds;
 	const struct mult__ivec *v;
 	uint32_t i;
-	int err;
+	int err = 0;
 
 	if (n == NULL || (out == NULL && cap != 0))
 		return MULT_EINVAL;
 	mult_sys_read_enter();
-	if ((err = mult__resolve(sp, inst, dom, 0, &d, &in)) != 0)
+	if ((d = mult__dom_get(sp, dom, &err)) == NULL)
 		goto out;
 	if (d->kind != MULT_KIND_RANGE && d->kind != MULT_KIND_EXCLUSIVE) {
 		err = MULT_EKIND;
 		goto out;
 	}
+	if ((in = mult__inst_get(sp, inst, &err)) == NULL)
+		goto out;
 	if (in == sp->host) {
 		*n = 1;
 		if (cap < 1) {
