@@ -380,8 +380,8 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 		const struct mult__ds *ds = in->dv->v[d];
 
 		if (ds != NULL && ds->vals != NULL)
-			mult__charge(sp->doms[d], in, (int64_t)ds->vals->bytes,
-			    (int64_t)ds->vals->bytes, 0);
+			mult__charge(sp->doms[d], in, ds->vals->bytes,
+			    ds->vals->bytes, 0);
 	}
 	mult__slot_commit(sp, in);
 	if (name != NULL)

@@ -296,7 +296,7 @@ int mult__is_allot_kind(const struct mult__dom *d);
 int mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
     struct mult__inst *c, uint64_t here_inc, uint64_t held_inc);
 void mult__charge(const struct mult__dom *d, struct mult__inst *a,
-    int64_t dusage, int64_t dhere, int64_t dsum);
+    uint64_t dusage, uint64_t dhere, uint64_t dsum);
 void mult__charge_detach(const struct mult__dom *d, struct mult__inst *x);
 uint64_t mult__held(const struct mult__dom *d, const struct mult__ds *ds);
 uint64_t mult__cap(struct mult_space *sp, const struct mult__dom *d,

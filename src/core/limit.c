@@ -59,6 +59,13 @@ mult__cap(struct mult_space *sp, const struct mult__dom *d,
 	return cap;
 }
 
+/* Would a + b exceed cap? Asked without wrapping (I5). */
+static int
+mult__exceeds(uint64_t a, uint64_t b, uint64_t cap)
+{
+	return b > cap || a > cap - b;
+}
+
 static int
 mult__refuse(struct mult__inst *by, struct mult__inst *c, uint32_t dom)
 {
@@ -87,7 +94,7 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 	uint64_t before, after, sum_inc, use_inc = here_inc;
 
 	if (mult__is_allot_kind(d)) {
-		if (here_inc != 0 && ds->usage + here_inc > ds->limit)
+		if (here_inc != 0 && mult__exceeds(ds->usage, here_inc, ds->limit))
 			return mult__refuse(c, c, d->idx);
 		p = c->parent;
 		before = mult__held(d, ds);
@@ -96,8 +103,8 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 		if (p == NULL || after <= before || (d->flags & MULT_DOMAIN_SHARED))
 			return 0;
 		ds = mult__ds_get(p, d->idx);
-		if ((ds != NULL ? ds->sum_held : 0) + (after - before) >
-		    mult__cap(sp, d, p, ds))
+		if (mult__exceeds(ds != NULL ? ds->sum_held : 0, after - before,
+		    mult__cap(sp, d, p, ds)))
 			return mult__refuse(p, c, d->idx);
 		return 0;
 	}
@@ -110,10 +117,11 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 		demand = ds->here + ds->sum_held;
 		/* Identities really used up: no quota, just none left. */
 		if (a == sp->host && d->kind == MULT_KIND_NUMBERED &&
-		    ds->usage + use_inc > d->hi - d->lo + 1)
+		    mult__exceeds(ds->usage, use_inc, d->hi - d->lo + 1))
 			return MULT_ENOSPC;
-		if (demand + here_inc + sum_inc > mult__cap(sp, d, a, ds) &&
-		    here_inc + sum_inc != 0)
+		/* One of the two is 0: their sum can't wrap. */
+		if (here_inc + sum_inc != 0 &&
+		    mult__exceeds(demand, here_inc + sum_inc, mult__cap(sp, d, a, ds)))
 			return mult__refuse(a, c, d->idx);
 		before = mult__held(d, ds);
 		after = mult__max(ds->reserve + (a == c ? held_inc : 0),
@@ -127,37 +135,44 @@ mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 }
 
 static void
-mult__add(uint64_t *field, int64_t delta)
+mult__add(uint64_t *field, uint64_t delta)
 {
-	mult__store(field, *field + (uint64_t)delta);
+	mult__store(field, *field + delta);
 }
 
 /*
  * Apply a change at a: usage by dusage (also at every ancestor, for
  * consumption domains), own charge by dhere, children's holdings by dsum;
- * what a holds at its parent changes accordingly, and so on up.
+ * what a holds at its parent changes accordingly, and so on up. Deltas are
+ * modulo 2^64 (pass 0 - n to subtract n), so no count is ever squeezed
+ * through a signed type; mult__charge_check() has proved every result
+ * fits.
  */
 void
-mult__charge(const struct mult__dom *d, struct mult__inst *a, int64_t dusage,
-    int64_t dhere, int64_t dsum)
+mult__charge(const struct mult__dom *d, struct mult__inst *a, uint64_t dusage,
+    uint64_t dhere, uint64_t dsum)
 {
 	int allot = mult__is_allot_kind(d);
 
 	for (; a != NULL; a = a->parent) {
-		struct mult__ds *ds = mult__ds_get(a, d->idx);
-		uint64_t before = mult__held(d, ds);
+		struct mult__ds *ds;
+		uint64_t before;
+
+		if (dsum == 0 && dusage == 0 && dhere == 0)
+			break;
+		ds = mult__ds_get(a, d->idx);
+		MULT__ASSERT(ds != NULL); /* charged levels were prepared */
+		before = mult__held(d, ds);
 
 		mult__add(&ds->here, dhere);
 		mult__add(&ds->sum_held, dsum);
 		mult__add(&ds->usage, dusage);
 		if (ds->usage > ds->peak)
 			mult__store(&ds->peak, ds->usage);
-		dsum = (int64_t)(mult__held(d, ds) - before);
+		dsum = mult__held(d, ds) - before;
 		dhere = 0;
 		if (allot)
 			dusage = 0;
-		if (dsum == 0 && dusage == 0)
-			break;
 	}
 }
 
@@ -169,8 +184,8 @@ mult__charge_detach(const struct mult__dom *d, struct mult__inst *x)
 
 	if (ds == NULL || x->parent == NULL)
 		return;
-	mult__charge(d, x->parent, mult__is_allot_kind(d) ? 0 :
-	    -(int64_t)ds->usage, 0, -(int64_t)mult__held(d, ds));
+	mult__charge(d, x->parent, mult__is_allot_kind(d) ? 0 : 0 - ds->usage,
+	    0, 0 - mult__held(d, ds));
 }
 
 /* Common start of the two writers: the instance and its state. */
@@ -250,7 +265,7 @@ mult_limit_reserve(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		goto out;
 	before = mult__held(d, ds);
 	mult__store(&ds->reserve, reserve);
-	mult__charge(d, in->parent, 0, 0, (int64_t)(mult__held(d, ds) - before));
+	mult__charge(d, in->parent, 0, 0, mult__held(d, ds) - before);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;

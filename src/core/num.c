@@ -114,7 +114,7 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		err = MULT_ENOENT;
 		goto out;
 	}
-	mult__charge(d, in, -1, -1, 0);
+	mult__charge(d, in, 0 - (uint64_t)1, 0 - (uint64_t)1, 0);
 	for (a = in; a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
 		e = (struct mult__hent *)mult__ht_find(ds->objs, sp->seed, obj);

@@ -169,8 +169,7 @@ mult__value_write(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 	/* Commit. */
 	MULT__REPLACE(sp, ds->vals, t);
-	mult__charge(d, in, (int64_t)(new_bytes - old_bytes),
-	    (int64_t)(new_bytes - old_bytes), 0);
+	mult__charge(d, in, new_bytes - old_bytes, new_bytes - old_bytes, 0);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
