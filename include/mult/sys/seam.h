@@ -113,7 +113,8 @@ uint64_t mult_sys_random(void);
  *
  * @param msg  what broke, NUL-terminated.
  */
-#if defined(__GNUC__)
+/* objtool trusts only its own list of functions that never return. */
+#if defined(__GNUC__) && !defined(__KERNEL__)
 __attribute__((noreturn))
 #endif
 void mult_sys_panic(const char *msg);
