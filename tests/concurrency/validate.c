@@ -11,7 +11,9 @@
  *
  * A plain program (no Criterion, which can't run under ThreadSanitizer):
  *   validate [-r READERS] [-w WRITERS] [-t SECONDS] [-s SEED]
- * prints "N passed, N failed" and exits non-zero on any failure.
+ * Without -r it runs 1 reader and 1 writer, 2 readers and 1 writer, then
+ * 4 readers and 2 writers, each on a fresh space. It prints
+ * "N passed, N failed" and exits non-zero on any failure.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -367,33 +369,20 @@ setup(void)
 		atomic_store(&pool[i], populate((uint64_t)i));
 }
 
-int
-main(int argc, char **argv)
+/* One run: a fresh space, the threads, then verify. */
+static void
+run(int readers, int writers, int seconds, uint64_t seed)
 {
 	struct writer w[4];
 	struct reader r[8];
 	pthread_t wt[4], rt[8];
 	struct mult_violation v;
 	unsigned long nreads = 0, nwrites = 0;
-	int readers = 2, writers = 1, seconds = 2, c, i, j;
-	uint64_t seed = (uint64_t)time(NULL);
+	int i, j;
 
-	while ((c = getopt(argc, argv, "r:w:t:s:")) != -1) {
-		switch (c) {
-		case 'r': readers = atoi(optarg); break;
-		case 'w': writers = atoi(optarg); break;
-		case 't': seconds = atoi(optarg); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		default:
-			fprintf(stderr, "usage: validate [-r readers] "
-			    "[-w writers] [-t seconds] [-s seed]\n");
-			return 2;
-		}
-	}
-	if (readers < 1 || readers > 8 || writers < 1 || writers > 4)
-		return 2;
 	printf("validate: %d readers, %d writers, %d s, seed %llu\n",
 	    readers, writers, seconds, (unsigned long long)seed);
+	atomic_store(&stop, 0);
 	setup();
 	for (i = 0; i < readers; i++) {
 		r[i].seed = seed * 2654435761u + (uint64_t)i + 1;
@@ -422,6 +411,36 @@ main(int argc, char **argv)
 	printf("validate: %lu reader rounds, %lu writes\n", nreads, nwrites);
 	if (nreads == 0 || nwrites == 0)
 		fail("no progress", 0, nreads, nwrites);
+}
+
+int
+main(int argc, char **argv)
+{
+	int readers = 0, writers = 1, seconds = 2, c;
+	uint64_t seed = (uint64_t)time(NULL);
+
+	while ((c = getopt(argc, argv, "r:w:t:s:")) != -1) {
+		switch (c) {
+		case 'r': readers = atoi(optarg); break;
+		case 'w': writers = atoi(optarg); break;
+		case 't': seconds = atoi(optarg); break;
+		case 's': seed = strtoull(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: validate [-r readers] "
+			    "[-w writers] [-t seconds] [-s seed]\n");
+			return 2;
+		}
+	}
+	if (readers < 0 || readers > 8 || writers < 1 || writers > 4 ||
+	    seconds < 1)
+		return 2;
+	if (readers != 0) {
+		run(readers, writers, seconds, seed);
+	} else {
+		run(1, 1, seconds, seed);
+		run(2, 1, seconds, seed + 1);
+		run(4, 2, seconds, seed + 2);
+	}
 	printf("%lu passed, %lu failed\n", atomic_load(&reads_ok),
 	    atomic_load(&failures));
 	return atomic_load(&failures) == 0 ? 0 : 1;
