@@ -42,7 +42,17 @@
  *    (which still holds them, so nothing changes in the parent);
  *  - a new instance starts with a copy of its parent's uts values.
  *
- * No limit or reservation is ever set, so MULT_EQUOTA is never expected.
+ * Limits and reservations (I7) are modelled from their definition, not
+ * from the library's counters: an instance's own charge is what the model
+ * holds (objects allocated here, bytes of its own values, units of its
+ * allotment); a child holds the larger of its reservation and its own
+ * total at its parent. After a charge, at every level, the own charge
+ * plus what the children hold must stay within the limit (and the host's
+ * pid identities); in an allotment domain what the children hold must fit
+ * in the allotment (isolated domains). The lowest level that would break
+ * that rule refuses (MULT_EQUOTA, counted there); mult_limit_get() of
+ * every instance is compared with usage, peak, limit, reservation,
+ * refusals and the refusing instance.
  * Where several errors apply, the model checks them in the order of the
  * code in src/core (every such order is consistent with the headers).
  * Each write's expected code is computed from the model first, then the
@@ -233,6 +243,9 @@ struct minst {
 	uint64_t cursor;                /* next index to try */
 	/* uts, kv */
 	struct mval val[NDOMS][NKEYS];
+	/* limits (I7), every domain */
+	uint64_t limit[NDOMS], reserve[NDOMS], peak[NDOMS];
+	uint64_t refusals[NDOMS], refused_by[NDOMS];
 };
 
 static struct {
@@ -515,11 +528,236 @@ owner_of(uint32_t d, uint64_t u)
 	return best;
 }
 
+/* ---- the model's accounting (I7) ---------------------------------------------- */
+
+static int
+is_allot_dom(uint32_t d)
+{
+	return DOMS[d].kind == MULT_KIND_RANGE || DOMS[d].kind == MULT_KIND_EXCLUSIVE;
+}
+
+static uint64_t
+dom_size(uint32_t d)
+{
+	return DOMS[d].hi - DOMS[d].lo + 1;
+}
+
+static uint64_t
+max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Sums in the model never wrap: reservations may be near 2^64. */
+typedef unsigned __int128 u128;
+
+/*
+ * One domain's accounting, as numbers per model index, so that a change
+ * can be tried on a copy. Index MAXI is an instance being created.
+ */
+struct acct {
+	uint32_t d;
+	int live[MAXI + 1], parent[MAXI + 1];
+	uint64_t own[MAXI + 1], res[MAXI + 1], limit[MAXI + 1];
+};
+
+/* What i itself is charged: objects, own value bytes, allotment units. */
+static uint64_t
+own_charge(int i, uint32_t d)
+{
+	uint64_t n = 0, r;
+	int k;
+
+	if (i == HOST && is_allot_dom(d))
+		return dom_size(d);
+	switch (DOMS[d].kind) {
+	case MULT_KIND_NUMBERED:
+		for (k = 0; k < PIDS; k++)
+			n += M.in[i].here[k];
+		break;
+	case MULT_KIND_VALUE:
+		for (k = 0; k < NKEYS; k++)
+			n += M.in[i].val[d][k].set ? M.in[i].val[d][k].len : 0;
+		break;
+	default:
+		for (r = DOMS[d].lo; r <= DOMS[d].hi; r++)
+			n += M.in[i].allot[d][r];
+		break;
+	}
+	return n;
+}
+
+static void
+acct_now(struct acct *a, uint32_t d)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->d = d;
+	for (i = 0; i < MAXI; i++) {
+		if (!(a->live[i] = M.in[i].live))
+			continue;
+		a->parent[i] = M.in[i].parent;
+		a->own[i] = own_charge(i, d);
+		a->res[i] = M.in[i].reserve[d];
+		a->limit[i] = M.in[i].limit[d];
+	}
+}
+
+static u128 a_held(const struct acct *a, int i);
+
+/* Consumption: own charge plus what the children hold. Allotment: what
+ * the children hold. */
+static u128
+a_demand(const struct acct *a, int i)
+{
+	u128 n = is_allot_dom(a->d) ? 0 : a->own[i];
+	int j;
+
+	for (j = 0; j <= MAXI; j++)
+		if (a->live[j] && j != HOST && a->parent[j] == i)
+			n += a_held(a, j);
+	return n;
+}
+
+static u128
+a_held(const struct acct *a, int i)
+{
+	u128 n = is_allot_dom(a->d) ? a->own[i] : a_demand(a, i);
+
+	return n > a->res[i] ? n : a->res[i];
+}
+
+/* Usage: own charge of the whole subtree (allotment: the allotment). */
+static u128
+a_usage(const struct acct *a, int i)
+{
+	u128 n = a->own[i];
+	int j;
+
+	if (is_allot_dom(a->d))
+		return n;
+	for (j = 0; j <= MAXI; j++)
+		if (a->live[j] && j != HOST && a->parent[j] == i)
+			n += a_usage(a, j);
+	return n;
+}
+
+static uint64_t
+a_cap(const struct acct *a, int i)
+{
+	if (is_allot_dom(a->d))
+		return a->own[i];
+	if (i == HOST && DOMS[a->d].kind == MULT_KIND_NUMBERED)
+		return a->limit[i] < PIDS ? a->limit[i] : PIDS;
+	return a->limit[i];
+}
+
+/*
+ * Is the accounting a within the rules on c's path to the host? 0, or
+ * MULT_EQUOTA with *by the lowest level that breaks them, or MULT_ENOSPC
+ * (the host's pid identities are all in use).
+ */
+static int
+a_check(const struct acct *a, int c, int *by)
+{
+	uint32_t d = a->d;
+	int i;
+
+	for (i = c; i >= 0; i = i == HOST ? -1 : a->parent[i]) {
+		if (is_allot_dom(d)) {
+			if (a->own[i] > a->limit[i] ||
+			    (!(DOMS[d].flags & MULT_DOMAIN_SHARED) &&
+			    a_demand(a, i) > a_cap(a, i)))
+				break;
+			continue;
+		}
+		if (i == HOST && DOMS[d].kind == MULT_KIND_NUMBERED &&
+		    a_usage(a, HOST) > PIDS)
+			return MULT_ENOSPC;
+		if (a_demand(a, i) > a_cap(a, i))
+			break;
+	}
+	if (i < 0)
+		return 0;
+	*by = i;
+	return MULT_EQUOTA;
+}
+
+/*
+ * The code of a charge at c once a holds the change: on MULT_EQUOTA the
+ * refusal is counted at the refusing level (and named at c, unless c is
+ * MAXI, an instance that will not exist).
+ */
+static int
+m_charge(const struct acct *a, int c)
+{
+	int by = -1, rc = a_check(a, c, &by);
+
+	if (rc == MULT_EQUOTA) {
+		M.in[by].refusals[a->d]++;
+		if (c < MAXI)
+			M.in[c].refused_by[a->d] = M.in[by].id;
+	}
+	return rc;
+}
+
+/* After a write to d: every usage that rose raised its peak. */
+static void
+update_peaks(uint32_t d)
+{
+	struct acct a;
+	int i;
+
+	acct_now(&a, d);
+	for (i = 0; i < MAXI; i++)
+		if (M.in[i].live)
+			M.in[i].peak[d] = max64(M.in[i].peak[d],
+			    (uint64_t)a_usage(&a, i));
+}
+
+static int
+m_limit(uint64_t id, uint32_t d, uint64_t limit, int *idx)
+{
+	struct acct a;
+	int rc;
+
+	if ((rc = m_target(id, d, 0, idx)) != 0)
+		return rc;
+	if (*idx == HOST && is_allot_dom(d))
+		return MULT_EPERM;
+	acct_now(&a, d);
+	if (limit < (is_allot_dom(d) ? a.own[*idx] : a_demand(&a, *idx)))
+		return MULT_EBUSY;
+	return 0;
+}
+
+static int
+m_reserve(uint64_t id, uint32_t d, uint64_t reserve, int *idx)
+{
+	struct acct a;
+	int rc;
+
+	if ((rc = m_target(id, d, 0, idx)) != 0)
+		return rc;
+	if (*idx == HOST)
+		return MULT_EPERM;
+	if (DOMS[d].flags & MULT_DOMAIN_SHARED)
+		return MULT_EINVAL;
+	if (reserve <= M.in[*idx].reserve[d])
+		return 0;
+	acct_now(&a, d);
+	a.res[*idx] = reserve;
+	return m_charge(&a, *idx);
+}
+
 /* ---- the model's writes: the expected code, then the change ---------------- */
 
 static int
 m_create(uint64_t parent, const char *name, uint32_t flags, int *p)
 {
+	struct acct a;
+	uint32_t d;
 	int rc;
 
 	*p = -1;
@@ -536,6 +774,18 @@ m_create(uint64_t parent, const char *name, uint32_t flags, int *p)
 		return MULT_EPERM;
 	if (name != NULL && name_owner(name) >= 0)
 		return MULT_EEXIST;
+	/* The inherited values are charged to the new instance. */
+	for (d = 0; d < NDOMS; d++) {
+		if (!(DOMS[d].flags & MULT_DOMAIN_INHERIT))
+			continue;
+		acct_now(&a, d);
+		a.live[MAXI] = 1;
+		a.parent[MAXI] = *p;
+		a.own[MAXI] = own_charge(*p, d);
+		a.limit[MAXI] = MULT_UNLIMITED;
+		if (a.own[MAXI] != 0 && (rc = m_charge(&a, MAXI)) != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -557,6 +807,8 @@ apply_create(int p, uint64_t id, const char *name, uint32_t flags)
 	if (name != NULL)
 		strcpy(c->name, name);
 	memcpy(c->val[UTS], M.in[p].val[UTS], sizeof(c->val[UTS]));
+	for (i = 0; i < NDOMS; i++)
+		c->limit[i] = MULT_UNLIMITED;
 	cr_assert(M.nissued < MAXISSUED, "the model's id list is full");
 	M.issued[M.nissued++] = id;
 }
@@ -584,6 +836,7 @@ apply_destroy(int t)
 static int
 m_grant(uint64_t id, uint32_t d, uint64_t first, uint64_t count, int *idx)
 {
+	struct acct a;
 	int i, p, e, j, rc;
 	uint64_t r;
 
@@ -616,6 +869,10 @@ m_grant(uint64_t id, uint32_t d, uint64_t first, uint64_t count, int *idx)
 			if (M.in[j].live && j != p && is_below(p, j) &&
 			    holds_some(j, d, first, count))
 				return MULT_EOVERLAP;
+	acct_now(&a, d);
+	a.own[i] += count;
+	if ((rc = m_charge(&a, i)) != 0)
+		return rc;
 	*idx = i;
 	return 0;
 }
@@ -623,6 +880,7 @@ m_grant(uint64_t id, uint32_t d, uint64_t first, uint64_t count, int *idx)
 static int
 m_revoke(uint64_t id, uint32_t d, uint64_t first, uint64_t count, int *idx)
 {
+	struct acct a;
 	int i, j, rc;
 	uint64_t r;
 
@@ -646,6 +904,11 @@ m_revoke(uint64_t id, uint32_t d, uint64_t first, uint64_t count, int *idx)
 		if (M.in[j].live && j != i && is_below(i, j) &&
 		    (holds_some(j, d, first, count) || maps_some(j, d, first, count)))
 			return MULT_EBUSY;
+	/* What the children hold (their reservations) must stay backed. */
+	acct_now(&a, d);
+	if (!(DOMS[d].flags & MULT_DOMAIN_SHARED) &&
+	    a_demand(&a, i) > (u128)(a.own[i] - count))
+		return MULT_EBUSY;
 	*idx = i;
 	return 0;
 }
@@ -707,6 +970,7 @@ m_map(uint64_t id, uint32_t d, const struct mult_extent *x, size_t n,
 static int
 m_alloc(uint64_t id, uint32_t d, uint64_t obj, int *slot, int *idx)
 {
+	struct acct ac;
 	int i, a, lvl, rc;
 	uint64_t k;
 
@@ -717,6 +981,11 @@ m_alloc(uint64_t id, uint32_t d, uint64_t obj, int *slot, int *idx)
 		return rc;
 	if (pid_slot(HOST, obj) >= 0)
 		return MULT_EEXIST;
+	/* The quota first: it says more than a full identity space. */
+	acct_now(&ac, d);
+	ac.own[i]++;
+	if ((rc = m_charge(&ac, i)) != 0)
+		return rc;
 	for (a = i, lvl = 0; a >= 0; a = M.in[a].parent, lvl++) {
 		slot[lvl] = -1;
 		for (k = 0; k < PIDS && slot[lvl] < 0; k++) {
@@ -778,6 +1047,8 @@ static int
 m_value(uint64_t id, uint32_t d, const char *key, const void *v, size_t len,
     int set, int *idx)
 {
+	const struct mval *old;
+	struct acct a;
 	int i, rc;
 
 	*idx = -1;
@@ -793,6 +1064,14 @@ m_value(uint64_t id, uint32_t d, const char *key, const void *v, size_t len,
 		return MULT_E2BIG;
 	if (!set && (key_index(key) < 0 || !M.in[i].val[d][key_index(key)].set))
 		return MULT_ENOENT;
+	/* Only growth is charged. */
+	old = &M.in[i].val[d][key_index(key)];
+	acct_now(&a, d);
+	if (set && len > (old->set ? old->len : 0)) {
+		a.own[i] += len - (old->set ? old->len : 0);
+		if ((rc = m_charge(&a, i)) != 0)
+			return rc;
+	}
 	*idx = i;
 	return 0;
 }
@@ -960,6 +1239,7 @@ op_create(struct mult_space *sp)
 		if (tracing)
 			fprintf(stderr, "  new id %#" PRIx64 "\n", id);
 		apply_create(p, id, name, flags);
+		update_peaks(UTS);
 	}
 	check_verify(sp);
 }
@@ -1117,8 +1397,10 @@ op_allot(struct mult_space *sp, int grant)
 	rc = grant ? mult_allot_grant(sp, id, d, first, count) :
 	    mult_allot_revoke(sp, id, d, first, count);
 	check_rc(rc, want);
-	if (rc == 0)
+	if (rc == 0) {
 		memset(&M.in[i].allot[d][first], grant, count);
+		M.in[i].peak[d] = max64(M.in[i].peak[d], own_charge(i, d));
+	}
 	check_verify(sp);
 }
 
@@ -1226,6 +1508,7 @@ op_alloc(struct mult_space *sp)
 	if (rc == 0) {
 		check_eq("the identity", got, DOMS[PID].lo + (uint64_t)slot[0]);
 		apply_alloc(i, obj, slot);
+		update_peaks(PID);
 	}
 	check_verify(sp);
 }
@@ -1280,6 +1563,7 @@ op_value(struct mult_space *sp, int set)
 		mv->len = set ? len : 0;
 		if (set && len != 0)
 			memcpy(mv->b, v, len);
+		update_peaks(d);
 	}
 	check_verify(sp);
 }
@@ -1296,7 +1580,94 @@ op_unset(struct mult_space *sp)
 	op_value(sp, 0);
 }
 
+static const uint32_t ALL_DOMS[] = { UID, SH, PID, UTS, KV, CPU };
+
+/*
+ * An amount for a limit or a reservation: mostly near what the instance
+ * uses or holds now, so both sides of the rule are tried; sometimes none,
+ * 0, or near 2^63 and 2^64 (sums that would wrap).
+ */
+static uint64_t
+pick_amount(uint64_t id, uint32_t d)
+{
+	unsigned r = (unsigned)below(100);
+	uint64_t now = 0;
+	struct acct a;
+	int i;
+
+	if (r < 10)
+		return MULT_UNLIMITED;
+	if (r < 14)
+		return 0;
+	if (r < 17)
+		return pct(50) ? UINT64_MAX - 1 - below(3) :
+		    ((uint64_t)1 << 63) + below(3);
+	if (d >= NDOMS || m_resolve(id, &i) != 0)
+		return below(40);
+	acct_now(&a, d);
+	now = is_allot_dom(d) ? a.own[i] : (uint64_t)a_demand(&a, i);
+	return now - (now < 3 ? now : 3) + below(is_allot_dom(d) ? 24 : 8);
+}
+
+static void
+op_limit_or_reserve(struct mult_space *sp, int reserve)
+{
+	uint32_t d = pick_dom(ALL_DOMS, NDOMS);
+	uint64_t id, v;
+	int i, want, rc;
+
+	id = pct(85) ? M.in[pick_live(!reserve || pct(10))].id : pick_id(1);
+	v = pick_amount(id, d);
+	want = reserve ? m_reserve(id, d, v, &i) : m_limit(id, d, v, &i);
+	OP("limit_%s(inst=%#" PRIx64 ", dom=%u, %" PRIu64 ")",
+	    reserve ? "reserve" : "set", id, d, v);
+	rc = reserve ? mult_limit_reserve(sp, id, d, v) :
+	    mult_limit_set(sp, id, d, v);
+	check_rc(rc, want);
+	if (rc == 0 && reserve)
+		M.in[i].reserve[d] = v;
+	else if (rc == 0)
+		M.in[i].limit[d] = v;
+	check_verify(sp);
+}
+
+static void
+op_limit(struct mult_space *sp)
+{
+	op_limit_or_reserve(sp, 0);
+}
+
+static void
+op_reserve(struct mult_space *sp)
+{
+	op_limit_or_reserve(sp, 1);
+}
+
 /* ---- the reads: each computes the model's answer and compares ------------------ */
+
+static void
+rd_limit(struct mult_space *sp, uint64_t id, uint32_t d)
+{
+	struct mult_usage u;
+	struct acct a;
+	int i, exp, rc;
+
+	OP("limit_get(inst=%#" PRIx64 ", dom=%u)", id, d);
+	exp = m_target(id, d, 0, &i);
+	memset(&u, 0xa5, sizeof(u));
+	rc = mult_limit_get(&u, sp, id, d);
+	check_rc(rc, exp);
+	if (rc != 0)
+		return;
+	acct_now(&a, d);
+	check_eq("the usage", u.usage, (uint64_t)a_usage(&a, i));
+	check_eq("the peak", u.peak, i == HOST && is_allot_dom(d) ?
+	    dom_size(d) : M.in[i].peak[d]);
+	check_eq("the limit", u.limit, M.in[i].limit[d]);
+	check_eq("the reservation", u.reserve, M.in[i].reserve[d]);
+	check_eq("the refusals", u.refusals, M.in[i].refusals[d]);
+	check_eq("the refusing instance", u.refused_by, M.in[i].refused_by[d]);
+}
 
 static void
 rd_down(struct mult_space *sp, uint64_t id, uint32_t d, uint64_t x)
@@ -1580,8 +1951,10 @@ op_read(struct mult_space *sp)
 			    pct(70) ? MAXEXT : below(3));
 		break;
 	default:
-		if (pct(50))
+		if (pct(33))
 			rd_info(sp, id);
+		else if (pct(50))
+			rd_limit(sp, id, pick_dom(ALL_DOMS, NDOMS));
 		else
 			rd_find(sp, pct(90) ? NAMES[below(NNAMES)] :
 			    pct(50) ? "" : LONG_NAME);
@@ -1632,6 +2005,8 @@ check_all(struct mult_space *sp)
 			rd_value_get(sp, m->id, UTS, KEYS[k], VBUF);
 			rd_value_get(sp, m->id, KV, KEYS[k], VBUF);
 		}
+		for (k = 0; k < NDOMS; k++)
+			rd_limit(sp, m->id, (uint32_t)k);
 	}
 	for (x = 0; x <= DOMS[CPU].hi; x++)
 		rd_owner(sp, CPU, x);
@@ -1657,6 +2032,8 @@ static const struct op {
 	{ "num_free", op_free, 4 },
 	{ "value_set", op_set, 6 },
 	{ "value_unset", op_unset, 3 },
+	{ "limit_set", op_limit, 3 },
+	{ "limit_reserve", op_reserve, 3 },
 	{ "reads", op_read, 38 },
 };
 #define NOPS (sizeof(OPS) / sizeof(OPS[0]))
@@ -1680,6 +2057,8 @@ run_sequence(int seq)
 	memset(&M, 0, sizeof(M));
 	M.in[HOST].live = 1;
 	M.in[HOST].id = MULT_HOST;
+	for (d = 0; d < NDOMS; d++)
+		M.in[HOST].limit[d] = MULT_UNLIMITED;
 	M.in[HOST].parent = -1;
 	M.issued[M.nissued++] = MULT_HOST;
 	M.next_obj = 1000;
