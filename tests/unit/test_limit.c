@@ -346,7 +346,7 @@ Test(limit, fork_bomb_leaves_the_peer_its_reservation)
 	cr_assert_eq(b[4].ok, 300);
 	cr_assert_eq(b[4].quota, 2000 - 300);
 	cr_assert_eq(usage(good, pid).usage, 300);
-	cr_assert_eq(usage(MULT_HOST, pid).refusals, evil_quota);
+	cr_assert_eq(usage(MULT_HOST, pid).refusals, (uint64_t)evil_quota);
 	cr_assert_eq(usage(good, pid).refusals, 2000 - 300);
 	cr_assert_gt(evil_quota, 0);
 }
