@@ -26,38 +26,6 @@ mult__ht_new(struct mult_space *sp, uint32_t cap)
 	return t;
 }
 
-static inline uint32_t
-mult__ht_start(const struct mult__htab *t, uint64_t seed, uint64_t key)
-{
-	return (uint32_t)mult__mix(key ^ seed) & t->mask;
-}
-
-/*
- * Find the live entry for key. Lock-free; the caller is in a read section
- * or holds the writer lock. Keys may repeat (name hashes): callers that
- * need that use the probe loop themselves.
- */
-const struct mult__hent *
-mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
-{
-	uint32_t i, n;
-
-	if (t == NULL)
-		return NULL;
-	i = mult__ht_start(t, seed, key);
-	for (n = 0; n <= t->mask; n++) {
-		const struct mult__hent *e = &t->e[i];
-		uint64_t k = mult__load_acq(&e->key);
-
-		if (k == 0)
-			return NULL;
-		if (k == key && mult__load(&e->val) != MULT__HT_TOMB)
-			return e;
-		i = (i + 1) & t->mask;
-	}
-	return NULL;
-}
-
 /* Insert a key the caller knows is absent; capacity was reserved. */
 void
 mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,

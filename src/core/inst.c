@@ -16,44 +16,6 @@
  */
 #include "internal.h"
 
-static struct mult__slot *
-mult__slot_at(struct mult__sdir *dir, uint32_t s)
-{
-	struct mult__chunk *ch;
-
-	if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap)
-		return NULL;
-	ch = mult__load_acq(&dir->c[s >> MULT__CHUNK_BITS]);
-	if (ch == NULL)
-		return NULL;
-	return &ch->s[s & (MULT__CHUNK - 1)];
-}
-
-struct mult__inst *
-mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
-{
-	struct mult__slot *sl;
-	struct mult__inst *in;
-	uint64_t last;
-
-	if (sp == NULL) {
-		*err = MULT_EINVAL;
-		return NULL;
-	}
-	sl = mult__slot_at(mult__load_acq(&sp->sdir), (uint32_t)id);
-	if (sl == NULL) {
-		*err = MULT_ENOENT;
-		return NULL;
-	}
-	in = mult__load_acq(&sl->inst);
-	if (in != NULL && in->id == id)
-		return in;
-	last = mult__load(&sl->last);
-	*err = last != 0 && (id >> 32) <= (last >> 32) ? MULT_ESTALE :
-	    MULT_ENOENT;
-	return NULL;
-}
-
 /*
  * Choose the slot and id for a new instance, making sure the slot's chunk
  * exists. Consumes nothing: mult__slot_commit() does.
@@ -168,16 +130,6 @@ mult__name_remove(struct mult_space *sp, struct mult__inst *in)
 }
 
 /* ---- per (instance, domain) state --------------------------------------- */
-
-struct mult__ds *
-mult__ds_get(const struct mult__inst *in, uint32_t dom)
-{
-	const struct mult__dvec *dv = mult__load_acq(&in->dv);
-
-	if (dv == NULL || dom >= dv->n)
-		return NULL;
-	return mult__load_acq(&dv->v[dom]);
-}
 
 /*
  * The state of in in dom, created empty if missing. Publishing an empty

@@ -226,7 +226,6 @@ struct mult_space {
 void *mult__alloc(struct mult_space *sp, size_t size);
 void mult__free(struct mult_space *sp, void *blk);
 void mult__retire(struct mult_space *sp, void *blk);
-uint64_t mult__mix(uint64_t x);
 uint64_t mult__hash_str(uint64_t seed, const char *s, size_t len);
 size_t mult__strnlen(const char *s, size_t max);
 int mult__name_check(const char *name, size_t *len);
@@ -236,15 +235,12 @@ int mult__name_check(const char *name, size_t *len);
 struct mult__htab *mult__ht_new(struct mult_space *sp, uint32_t cap);
 int mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
     uint64_t seed);
-const struct mult__hent *mult__ht_find(const struct mult__htab *t,
-    uint64_t seed, uint64_t key);
 void mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
     uint64_t val);
 void mult__ht_remove(struct mult__htab *t, struct mult__hent *e);
 
 /* ---- radix.c ------------------------------------------------------------ */
 
-uint64_t mult__radix_get(const struct mult__rnode *root, uint64_t idx);
 int mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
     uint64_t span, uint64_t *out);
 int mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
@@ -258,19 +254,11 @@ void mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
 int mult__inst_host_create(struct mult_space *sp);
 void mult__inst_destroy_all(struct mult_space *sp);
 
-struct mult__inst *mult__inst_get(struct mult_space *sp, uint64_t id,
-    int *err);
-struct mult__ds *mult__ds_get(const struct mult__inst *in, uint32_t dom);
 int mult__ds_prepare(struct mult_space *sp, struct mult__inst *in,
     uint32_t dom, struct mult__ds **out);
 struct mult__inst *mult__subtree_next(struct mult__inst *root,
     struct mult__inst *cur);
 void mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now);
-
-/* ---- space.c ------------------------------------------------------------ */
-
-struct mult__dom *mult__dom_get(struct mult_space *sp, uint32_t dom,
-    int *err);
 
 /* ---- ivec.c ------------------------------------------------------------- */
 
@@ -306,6 +294,156 @@ uint64_t mult__cap(struct mult_space *sp, const struct mult__dom *d,
 
 int mult__value_copy(struct mult_space *sp, const struct mult__vtab *src,
     struct mult__vtab **out);
+
+/* ---- the read path: inline, so a lookup makes no call but the seam's --- */
+
+/* A 64-bit finalizer (murmur3's fmix64): every input bit affects every output bit. */
+static inline uint64_t
+mult__mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* A registered domain, or NULL and *err. Reader or writer. */
+static inline struct mult__dom *
+mult__dom_get(struct mult_space *sp, uint32_t dom, int *err)
+{
+	if (sp == NULL) {
+		*err = MULT_EINVAL;
+		return NULL;
+	}
+	if (dom >= mult__load_acq(&sp->ndoms)) {
+		*err = MULT_EINVAL;
+		return NULL;
+	}
+	return sp->doms[dom];
+}
+
+static inline struct mult__slot *
+mult__slot_at(struct mult__sdir *dir, uint32_t s)
+{
+	struct mult__chunk *ch;
+
+	if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap)
+		return NULL;
+	ch = mult__load_acq(&dir->c[s >> MULT__CHUNK_BITS]);
+	if (ch == NULL)
+		return NULL;
+	return &ch->s[s & (MULT__CHUNK - 1)];
+}
+
+/*
+ * The live instance with this id, or NULL and *err: MULT_ENOENT if the id
+ * was never issued, MULT_ESTALE if its instance is gone. Three dependent
+ * loads and a compare of the instance's own id (generation included).
+ */
+static inline struct mult__inst *
+mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
+{
+	struct mult__slot *sl;
+	struct mult__inst *in;
+	uint64_t last;
+
+	if (sp == NULL) {
+		*err = MULT_EINVAL;
+		return NULL;
+	}
+	sl = mult__slot_at(mult__load_acq(&sp->sdir), (uint32_t)id);
+	if (sl == NULL) {
+		*err = MULT_ENOENT;
+		return NULL;
+	}
+	in = mult__load_acq(&sl->inst);
+	if (in != NULL && in->id == id)
+		return in;
+	last = mult__load(&sl->last);
+	*err = last != 0 && (id >> 32) <= (last >> 32) ? MULT_ESTALE :
+	    MULT_ENOENT;
+	return NULL;
+}
+
+/* in's state in dom, or NULL if it has none yet. */
+static inline struct mult__ds *
+mult__ds_get(const struct mult__inst *in, uint32_t dom)
+{
+	const struct mult__dvec *dv = mult__load_acq(&in->dv);
+
+	if (dv == NULL || dom >= dv->n)
+		return NULL;
+	return mult__load_acq(&dv->v[dom]);
+}
+
+static inline uint32_t
+mult__ht_start(const struct mult__htab *t, uint64_t seed, uint64_t key)
+{
+	return (uint32_t)mult__mix(key ^ seed) & t->mask;
+}
+
+/*
+ * Find the live entry for key. Lock-free; the caller is in a read section
+ * or holds the writer lock. Keys may repeat (name hashes): callers that
+ * need that use the probe loop themselves.
+ */
+static inline const struct mult__hent *
+mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
+{
+	uint32_t i, n;
+
+	if (t == NULL)
+		return NULL;
+	i = mult__ht_start(t, seed, key);
+	for (n = 0; n <= t->mask; n++) {
+		const struct mult__hent *e = &t->e[i];
+		uint64_t k = mult__load_acq(&e->key);
+
+		if (k == 0)
+			return NULL;
+		if (k == key && mult__load(&e->val) != MULT__HT_TOMB)
+			return e;
+		i = (i + 1) & t->mask;
+	}
+	return NULL;
+}
+
+#define MULT__RADIX_MASK (MULT__RADIX_FAN - 1)
+#define MULT__RADIX_DEPTH ((64 + MULT__RADIX_BITS - 1) / MULT__RADIX_BITS)
+
+static inline struct mult__rnode *
+mult__rchild(const struct mult__rnode *n, uint64_t idx)
+{
+	uintptr_t c = (uintptr_t)mult__load_acq(
+	    &n->slot[(idx >> n->shift) & MULT__RADIX_MASK]);
+
+	return (struct mult__rnode *)c;
+}
+
+static inline int
+mult__rcovers(const struct mult__rnode *root, uint64_t idx)
+{
+	return root->shift + MULT__RADIX_BITS >= 64 ||
+	    (idx >> (root->shift + MULT__RADIX_BITS)) == 0;
+}
+
+/* The object at idx, or 0. Lock-free. */
+static inline uint64_t
+mult__radix_get(const struct mult__rnode *root, uint64_t idx)
+{
+	const struct mult__rnode *n = root;
+
+	if (n == NULL || !mult__rcovers(n, idx))
+		return 0;
+	while (n->shift > 0) {
+		n = mult__rchild(n, idx);
+		if (n == NULL)
+			return 0;
+	}
+	return mult__load(&n->slot[idx & MULT__RADIX_MASK]);
+}
 
 /*
  * Replace a published block: publish the new one, then retire the old.

@@ -16,41 +16,6 @@
  */
 #include "internal.h"
 
-#define MULT__RADIX_MASK (MULT__RADIX_FAN - 1)
-#define MULT__RADIX_DEPTH ((64 + MULT__RADIX_BITS - 1) / MULT__RADIX_BITS)
-
-static inline struct mult__rnode *
-mult__rchild(const struct mult__rnode *n, uint64_t idx)
-{
-	uintptr_t c = (uintptr_t)mult__load_acq(
-	    &n->slot[(idx >> n->shift) & MULT__RADIX_MASK]);
-
-	return (struct mult__rnode *)c;
-}
-
-static inline int
-mult__rcovers(const struct mult__rnode *root, uint64_t idx)
-{
-	return root->shift + MULT__RADIX_BITS >= 64 ||
-	    (idx >> (root->shift + MULT__RADIX_BITS)) == 0;
-}
-
-/* The object at idx, or 0. Lock-free. */
-uint64_t
-mult__radix_get(const struct mult__rnode *root, uint64_t idx)
-{
-	const struct mult__rnode *n = root;
-
-	if (n == NULL || !mult__rcovers(n, idx))
-		return 0;
-	while (n->shift > 0) {
-		n = mult__rchild(n, idx);
-		if (n == NULL)
-			return 0;
-	}
-	return mult__load(&n->slot[idx & MULT__RADIX_MASK]);
-}
-
 /*
  * The first free index in [from, span), into *out. Full subtrees are
  * skipped using the writer's counts. Writer only.

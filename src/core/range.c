@@ -12,23 +12,27 @@
  */
 #include "internal.h"
 
-/* Last extent whose key (first or res) is <= x, or NULL. */
-static const struct mult__rext *
+/*
+ * Last extent whose key (first or res) is <= x, or NULL. Branch-free: the
+ * halving step compiles to a conditional move, so the search costs
+ * log2(n) dependent loads and no mispredicted branch, whatever x is.
+ */
+static inline const struct mult__rext *
 mult__rext_search(const struct mult__rext *v, uint32_t n, uint64_t x,
     int by_res)
 {
-	uint32_t lo = 0, hi = n;
+	const struct mult__rext *base = v;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		uint64_t k = by_res ? v[mid].res : v[mid].first;
+	if (n == 0)
+		return NULL;
+	while (n > 1) {
+		uint32_t half = n / 2;
+		const struct mult__rext *mid = base + half;
 
-		if (k <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = (by_res ? mid->res : mid->first) <= x ? mid : base;
+		n -= half;
 	}
-	return lo > 0 ? &v[lo - 1] : NULL;
+	return (by_res ? base->res : base->first) <= x ? base : NULL;
 }
 
 /* Insertion sort: n <= 340, writers only, no recursion, no extra memory. */

@@ -82,20 +82,6 @@ mult_space_destroy(struct mult_space *sp)
 	sp->al.free(sp->al.ctx, sp, sizeof(*sp));
 }
 
-struct mult__dom *
-mult__dom_get(struct mult_space *sp, uint32_t dom, int *err)
-{
-	if (sp == NULL) {
-		*err = MULT_EINVAL;
-		return NULL;
-	}
-	if (dom >= mult__load_acq(&sp->ndoms)) {
-		*err = MULT_EINVAL;
-		return NULL;
-	}
-	return sp->doms[dom];
-}
-
 /* Linear over at most MULT_DOMAIN_MAX; writer or reader. */
 static struct mult__dom *
 mult__dom_by_name(struct mult_space *sp, const char *name, size_t len)

@@ -53,18 +53,6 @@ mult__retire(struct mult_space *sp, void *p)
 	(void)sp;
 }
 
-/* A 64-bit finalizer (murmur3's fmix64): every input bit affects every output bit. */
-uint64_t
-mult__mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 /* Seeded hash of a short string; never 0 (0 marks an empty slot). */
 uint64_t
 mult__hash_str(uint64_t seed, const char *s, size_t len)

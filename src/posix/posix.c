@@ -60,7 +60,14 @@ _Static_assert(sizeof(struct mult_posix_head) <= sizeof(struct mult_rcu_head),
 
 static pthread_once_t mult_posix_once = PTHREAD_ONCE_INIT;
 static pthread_key_t mult_posix_key;
-static __thread int mult_posix_registered;
+/*
+ * Initial-exec: one %fs-relative load on every read section instead of a
+ * call to __tls_get_addr. libmult is linked, not dlopen()ed, in the normal
+ * case; glibc keeps static TLS in reserve for the few bytes a dlopen()ed
+ * library like it needs.
+ */
+static __thread int mult_posix_registered
+    __attribute__((tls_model("initial-exec")));
 
 static void
 mult_posix_thread_exit(void *arg)
