@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: ISC
  */
 #define _GNU_SOURCE
+#define _LGPL_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
