@@ -53,9 +53,15 @@ struct mult__htab {
 #define MULT__RADIX_BITS 6
 #define MULT__RADIX_FAN (1u << MULT__RADIX_BITS)
 
+/*
+ * A numbered domain's trees all have the height its span needs (at most six
+ * levels for 2^32 identities), fixed when the domain is made: a reader
+ * knows each level's shift without loading it, so a lookup is one
+ * dependent load per level.
+ */
 struct mult__rnode {
 	struct mult__blk blk;
-	uint32_t shift;  /* 0 for a leaf */
+	uint32_t shift;  /* 0 for a leaf; writer and verifier only */
 	uint32_t count;  /* writer: leaf: slots used; interior: full children */
 	uint64_t slot[MULT__RADIX_FAN]; /* leaf: object or 0; else child */
 };
@@ -200,6 +206,7 @@ struct mult__dom {
 	uint32_t flags;
 	uint32_t value_max;
 	uint64_t lo, hi;
+	uint32_t radix_top;         /* numbered: the radix root's shift */
 	struct mult__ivec *owners;  /* published: isolated range and exclusive */
 	struct mult__ivec *pending; /* writer: an owner index being prepared */
 	int has_pending;            /* writer: pending (maybe NULL) replaces owners */
@@ -243,8 +250,9 @@ void mult__ht_remove(struct mult__htab *t, struct mult__hent *e);
 
 int mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
     uint64_t span, uint64_t *out);
+uint32_t mult__radix_top(uint64_t span);
 int mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
-    uint64_t idx);
+    uint32_t top, uint64_t idx);
 void mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj);
 void mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
     int now);
@@ -413,36 +421,29 @@ mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
 #define MULT__RADIX_MASK (MULT__RADIX_FAN - 1)
 #define MULT__RADIX_DEPTH ((64 + MULT__RADIX_BITS - 1) / MULT__RADIX_BITS)
 
+/* The child of interior node n (at shift) on the path to idx, or NULL. */
 static inline struct mult__rnode *
-mult__rchild(const struct mult__rnode *n, uint64_t idx)
+mult__rchild(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
 {
 	uintptr_t c = (uintptr_t)mult__load_acq(
-	    &n->slot[(idx >> n->shift) & MULT__RADIX_MASK]);
+	    &n->slot[(idx >> shift) & MULT__RADIX_MASK]);
 
 	return (struct mult__rnode *)c;
 }
 
-static inline int
-mult__rcovers(const struct mult__rnode *root, uint64_t idx)
-{
-	return root->shift + MULT__RADIX_BITS >= 64 ||
-	    (idx >> (root->shift + MULT__RADIX_BITS)) == 0;
-}
-
-/* The object at idx, or 0. Lock-free. */
+/*
+ * The object at idx (below the domain's span), or 0, in the tree whose
+ * root is at shift top. Lock-free.
+ */
 static inline uint64_t
-mult__radix_get(const struct mult__rnode *root, uint64_t idx)
+mult__radix_get(const struct mult__rnode *root, uint32_t top, uint64_t idx)
 {
 	const struct mult__rnode *n = root;
+	uint32_t shift;
 
-	if (n == NULL || !mult__rcovers(n, idx))
-		return 0;
-	while (n->shift > 0) {
-		n = mult__rchild(n, idx);
-		if (n == NULL)
-			return 0;
-	}
-	return mult__load(&n->slot[idx & MULT__RADIX_MASK]);
+	for (shift = top; n != NULL && shift > 0; shift -= MULT__RADIX_BITS)
+		n = mult__rchild(n, shift, idx);
+	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
 }
 
 /*

@@ -72,7 +72,8 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 			    &idx);
 		if (err != 0)
 			goto out;
-		if ((err = mult__radix_prepare(sp, &ds->ids, idx)) != 0)
+		if ((err = mult__radix_prepare(sp, &ds->ids, d->radix_top,
+		    idx)) != 0)
 			goto out;
 		ds->pending = idx;
 	}
@@ -173,7 +174,8 @@ mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 		goto out;
 	ds = mult__ds_get(in, dom);
 	if (ds != NULL && id >= d->lo && id <= d->hi)
-		o = mult__radix_get(mult__load_acq(&ds->ids), id - d->lo);
+		o = mult__radix_get(mult__load_acq(&ds->ids), d->radix_top,
+		    id - d->lo);
 	if (o == 0)
 		err = MULT_ENOENT;
 	else

@@ -7,10 +7,11 @@
  * (at most six levels for 2^32 identities), never a probe sequence, and the
  * leaves cost 8 bytes per identity when the identities are dense.
  *
- * Readers walk from the published root. The writer only ever adds nodes
- * (a new root above the old one, or a missing child), each fully built
- * before its release store, and changes leaf slots in place with single
- * word stores. Nodes are freed with the tree.
+ * Every tree of a domain has the height the domain's span needs, so a
+ * reader walks it knowing each level's shift. The writer only ever adds
+ * nodes (the root, or a missing child), each fully built before its
+ * release store, and changes leaf slots in place with single word stores.
+ * Nodes are freed with the tree.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -29,7 +30,7 @@ mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
 	while (idx < span) {
 		const struct mult__rnode *n = root;
 
-		if (n == NULL || !mult__rcovers(n, idx)) {
+		if (n == NULL) {
 			*out = idx;
 			return 0;
 		}
@@ -54,7 +55,7 @@ mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
 				idx = (idx | MULT__RADIX_MASK) + 1;
 				break;
 			}
-			c = mult__rchild(n, idx);
+			c = mult__rchild(n, n->shift, idx);
 			if (c == NULL) {
 				*out = idx;
 				return 0;
@@ -80,36 +81,39 @@ mult__rnode_new(struct mult_space *sp, uint32_t shift)
 	return n;
 }
 
+/* The root's shift for identities [0, span): the height's last level. */
+uint32_t
+mult__radix_top(uint64_t span)
+{
+	uint32_t top = 0;
+
+	while (top + MULT__RADIX_BITS < 64 &&
+	    ((span - 1) >> (top + MULT__RADIX_BITS)) != 0)
+		top += MULT__RADIX_BITS;
+	return top;
+}
+
 /*
- * Make sure every node on the path to idx exists, growing the tree upward
- * if idx is beyond its reach. Publishes only empty nodes: invisible to
- * readers' answers, so a failure halfway changes nothing they can see.
+ * Make sure every node on the path to idx exists, the root (at shift top)
+ * included. Publishes only empty nodes: invisible to readers' answers, so
+ * a failure halfway changes nothing they can see.
  */
 int
 mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
-    uint64_t idx)
+    uint32_t top, uint64_t idx)
 {
 	struct mult__rnode *root = *rootp, *n;
 
+	MULT__ASSERT(top + MULT__RADIX_BITS >= 64 ||
+	    (idx >> (top + MULT__RADIX_BITS)) == 0);
 	if (root == NULL) {
-		root = mult__rnode_new(sp, 0);
+		root = mult__rnode_new(sp, top);
 		if (root == NULL)
 			return MULT_ENOMEM;
 		mult__store_rel(rootp, root);
 	}
-	while (!mult__rcovers(root, idx)) {
-		struct mult__rnode *up = mult__rnode_new(sp,
-		    root->shift + MULT__RADIX_BITS);
-
-		if (up == NULL)
-			return MULT_ENOMEM;
-		up->slot[0] = (uint64_t)(uintptr_t)root;
-		up->count = root->count == MULT__RADIX_FAN ? 1 : 0;
-		mult__store_rel(rootp, up);
-		root = up;
-	}
 	for (n = root; n->shift > 0;) {
-		struct mult__rnode *c = mult__rchild(n, idx);
+		struct mult__rnode *c = mult__rchild(n, n->shift, idx);
 
 		if (c == NULL) {
 			c = mult__rnode_new(sp, n->shift - MULT__RADIX_BITS);
@@ -135,10 +139,10 @@ mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj)
 	uint64_t old;
 	int depth = 0, full;
 
-	MULT__ASSERT(n != NULL && mult__rcovers(n, idx));
+	MULT__ASSERT(n != NULL);
 	while (n->shift > 0) {
 		path[depth++] = n;
-		n = mult__rchild(n, idx);
+		n = mult__rchild(n, n->shift, idx);
 		MULT__ASSERT(n != NULL);
 	}
 	old = n->slot[idx & MULT__RADIX_MASK];

@@ -159,6 +159,8 @@ mult_domain_create(uint32_t *out, struct mult_space *sp, const char *name,
 	} else {
 		d->lo = opts->lo;
 		d->hi = opts->hi;
+		if (opts->kind == MULT_KIND_NUMBERED)
+			d->radix_top = mult__radix_top(d->hi - d->lo + 1);
 	}
 	d->name_hash = mult__hash_str(sp->seed, name, len);
 	mult__memcpy(d->name, name, len);

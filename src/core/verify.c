@@ -300,6 +300,11 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	*count = 0;
 	if (ds->ids == NULL)
 		return 0;
+	/* Readers walk by the domain's height, never by the nodes' shifts. */
+	if (ds->ids->shift != mult__radix_top(span) ||
+	    v->sp->doms[dom]->radix_top != ds->ids->shift)
+		FAIL(8, in, NULL, ds->ids->shift, mult__radix_top(span),
+		    "radix root at the wrong height");
 	stack[0] = ds->ids;
 	base[0] = 0;
 	pos[0] = 0;
@@ -387,7 +392,7 @@ mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 		idx = e->val & ~MULT__NUM_HERE;
 		if (mult__ht_find(ds->objs, v->sp->seed, e->key) != e)
 			FAIL(3, in, NULL, e->key, idx, "object numbered twice");
-		if (mult__radix_get(ds->ids, idx) != e->key)
+		if (mult__radix_get(ds->ids, d->radix_top, idx) != e->key)
 			FAIL(3, in, NULL, idx, e->key,
 			    "object and identity indexes disagree");
 		if (in->parent != NULL &&

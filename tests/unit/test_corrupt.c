@@ -123,7 +123,7 @@ Test(corrupt, i1_object_in_two_siblings)
 	struct mult__ds *ds = ds_of(f.b, f.pid);
 
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
-	ok(mult__radix_prepare(f.sp, &ds->ids, 7));
+	ok(mult__radix_prepare(f.sp, &ds->ids, f.sp->doms[f.pid]->radix_top, 7));
 	mult__radix_set(ds->ids, 7, f.obj_a);
 	mult__ht_insert(ds->objs, f.sp->seed, f.obj_a, 7);
 	expect(1, MULT_HOST, f.pid);
@@ -153,13 +153,33 @@ Test(corrupt, i3_bijective_extents)
 	expect(3, f.a, f.uid);
 }
 
+/* The leaf of a radix tree that holds identity offset idx. */
+static struct mult__rnode *
+leaf_of(struct mult__rnode *n, uint64_t idx)
+{
+	while (n->shift > 0)
+		n = (struct mult__rnode *)(uintptr_t)
+		    n->slot[(idx >> n->shift) & (MULT__RADIX_FAN - 1)];
+	return n;
+}
+
 /* I3: a numbered identity points at another object than its hash says. */
 Test(corrupt, i3_num_indexes_disagree)
 {
 	struct mult__ds *ds = ds_of(f.b, f.pid);
 
-	ds->ids->slot[0] = 0xdead;
+	leaf_of(ds->ids, 0)->slot[0] = 0xdead;
 	expect(3, f.b, f.pid);
+}
+
+/* A radix tree of another height than its domain's would mislead readers. */
+Test(corrupt, radix_root_at_the_wrong_height)
+{
+	struct mult__ds *ds = ds_of(f.b, f.pid);
+
+	cr_assert_gt(ds->ids->shift, 0);
+	ds->ids->shift -= MULT__RADIX_BITS;
+	expect(8, f.b, f.pid);
 }
 
 /* I4: a's map reaches resources outside a's allotment (b's). */
@@ -211,7 +231,7 @@ Test(corrupt, i6_visibility_numbered)
 	ok(mult_verify(NULL, f.sp));
 	ds = ds_of(child, f.pid);
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
-	ok(mult__radix_prepare(f.sp, &ds->ids, 9));
+	ok(mult__radix_prepare(f.sp, &ds->ids, f.sp->doms[f.pid]->radix_top, 9));
 	mult__radix_set(ds->ids, 9, obj);
 	mult__ht_insert(ds->objs, f.sp->seed, obj, 9);
 	expect(6, parent, f.pid);
