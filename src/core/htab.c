@@ -3,9 +3,10 @@
  * readers.
  *
  * Linear probing over 16-byte entries. A slot goes EMPTY -> live -> TOMB
- * and never back, so a reader can't see one key with another key's value:
- * the writer fills the value before it publishes the key (release), and a
- * slot's key never changes once set. Removal marks the value TOMB in place.
+ * (-> live again, for the same key) and never back to EMPTY, so a reader
+ * can't see one key with another key's value: the writer fills the value
+ * before it publishes the key (release), and a slot's key never changes
+ * once set. Removal marks the value TOMB in place.
  * Space held by tombstones comes back when the writer rebuilds the table
  * into a new block and publishes it; readers still in the old block see the
  * state as it was just before, which is a linearizable answer.
@@ -26,7 +27,13 @@ mult__ht_new(struct mult_space *sp, uint32_t cap)
 	return t;
 }
 
-/* Insert a key the caller knows is absent; capacity was reserved. */
+/*
+ * Insert a key the caller knows is not live; capacity was reserved. A
+ * tombstone of the same key on the way is revived in place: its key is
+ * already that key, so readers still never see one key with another's
+ * value, and a key that comes and goes (an object freed and numbered
+ * again) does not fill the table with tombstones and force rebuilds.
+ */
 void
 mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
     uint64_t val)
@@ -35,8 +42,14 @@ mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
 
 	MULT__ASSERT(key != 0 && val != MULT__HT_TOMB);
 	MULT__ASSERT(t->used < t->mask);
-	while (t->e[i].key != 0)
+	while (t->e[i].key != 0) {
+		if (t->e[i].key == key && t->e[i].val == MULT__HT_TOMB) {
+			mult__store_rel(&t->e[i].val, val);
+			t->live++;
+			return;
+		}
 		i = (i + 1) & t->mask;
+	}
 	mult__store(&t->e[i].val, val);
 	mult__store_rel(&t->e[i].key, key);
 	t->live++;

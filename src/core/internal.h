@@ -28,8 +28,9 @@ struct mult__blk {
 /* ---- open-addressing hash, single writer, lock-free readers ------------ */
 
 /*
- * Slots go EMPTY -> live -> TOMB and never back within one table, so a
- * reader that saw key k in a slot reads a value that was k's at some time.
+ * A slot's key, once set, never changes within one table (a tombstone may
+ * come back to life for the same key only), so a reader that saw key k in
+ * a slot reads a value that was k's at some time.
  * Key 0 is EMPTY; a value of MULT__HT_TOMB is a deleted entry.
  */
 #define MULT__HT_TOMB MULT__U64_MAX
@@ -39,11 +40,18 @@ struct mult__hent {
 	uint64_t val;
 };
 
+/*
+ * The writer's counts change on every insert and remove; readers read the
+ * mask on every probe. A cache line apart, so that a churning writer does
+ * not take the line of the mask from every reader (blocks are only
+ * 16-byte aligned, hence padding rather than an alignment attribute).
+ */
 struct mult__htab {
 	struct mult__blk blk;
-	uint32_t mask;   /* capacity - 1, capacity a power of two */
 	uint32_t live;   /* writer */
 	uint32_t used;   /* writer: live + tombstones */
+	char apart[MULT__CACHELINE];
+	uint32_t mask;   /* capacity - 1, capacity a power of two */
 	uint32_t pad;
 	struct mult__hent e[];
 };
@@ -126,10 +134,15 @@ struct mult__ds {
 	/* numbered */
 	struct mult__rnode *ids;    /* published root: identity - lo -> object */
 	struct mult__htab *objs;    /* published: object -> (identity - lo) | HERE */
-	uint64_t cursor;            /* writer: next identity to try, - lo */
-	uint64_t pending;           /* writer: identity chosen during an alloc */
 	/* value */
 	struct mult__vtab *vals;    /* published */
+	/*
+	 * Below: what every write changes, a cache line away from the
+	 * pointers above that every read follows.
+	 */
+	char apart[MULT__CACHELINE];
+	uint64_t cursor;            /* writer: next identity to try, - lo */
+	uint64_t pending;           /* writer: identity chosen during an alloc */
 	/*
 	 * Accounting (I7). Written by the writer only, with single-word
 	 * stores; usage, peak, limit, reserve, refusals and refused_by are

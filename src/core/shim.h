@@ -17,6 +17,9 @@
 #include "mult/sys/seam.h"
 
 #define MULT__U64_MAX ((uint64_t)~(uint64_t)0)
+
+/* Enough to keep two fields off one cache line on the targets we know. */
+#define MULT__CACHELINE 64
 #define MULT__U32_MAX ((uint32_t)~(uint32_t)0)
 
 #define mult__likely(x) __builtin_expect(!!(x), 1)
