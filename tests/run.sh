@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.." || exit 1
 
 PACKAGES=(cmake ninja-build gcc g++ clang libclang-rt-14-dev pkg-config
     liburcu-dev libcriterion-dev libbsd-dev uthash-dev libck-dev doxygen
-    mandoc valgrind)
+    mandoc valgrind python3)
 
 log() {
 	printf '\n==> %s\n' "$*"
