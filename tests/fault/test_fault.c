@@ -298,7 +298,7 @@ op_num_f2(struct rich *r)
 	return mult_num_alloc(&g_out, r->sp, r->f2, r->pid, 0xabcdef);
 }
 
-/* c allocates at identity 4096: a new radix level at c. */
+/* c allocates at identity 4096: new interior and leaf nodes at c. */
 static void
 su_c_to_4096(struct rich *r)
 {
@@ -399,11 +399,11 @@ static const struct op ops[] = {
 	{ "allot_revoke(cpu, depth 3)", NULL, op_revoke_cpu_depth3, NULL },
 	{ "range_map(depth 3, 3 extents)", NULL, op_map_depth3, ck_map_depth3 },
 	{ "range_map(shared, no grant)", su_x_under_host, op_map_shared, NULL },
-	{ "num_alloc(depth 3, radix grows)", NULL, op_num_c, ck_num_c },
+	{ "num_alloc(depth 3, new leaf)", NULL, op_num_c, ck_num_c },
 	{ "num_alloc(depth 3, first object)", NULL, op_num_c2, NULL },
 	{ "num_alloc(depth 3, new states)", su_x_under_b2, op_num_x, NULL },
 	{ "num_alloc(hash grows)", su_f2_objs_full, op_num_f2, NULL },
-	{ "num_alloc(depth 3, new radix level)", su_c_to_4096, op_num_c, NULL },
+	{ "num_alloc(depth 3, new subtree)", su_c_to_4096, op_num_c, NULL },
 	{ "num_free(depth 3)", NULL, op_num_free_c, NULL },
 	{ "value_set(depth 3, new state)", NULL, op_val_new_depth3, NULL },
 	{ "value_set(host, replace)", NULL, op_val_replace_host, NULL },
