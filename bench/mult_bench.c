@@ -14,7 +14,7 @@
  *   mult_bench [--quick] [--json] [--only op[,op...]] [--time sec]
  *
  * Every measurement: one warm-up run, then timed runs of a fixed time
- * each (3 x 0.08 s quick, 5 x 0.3 s full, or --time); the best run is
+ * each (3 x 0.08 s quick, 9 x 0.1 s full, or --time); the best run is
  * reported.
  * With two threads (2 readers, or 1 reader + 1 writer) they are pinned to
  * cores 0 and 1. Mops of a multi-reader row is the sum over readers;
@@ -476,19 +476,26 @@ run_once(void *ctx, worker_fn rfn, int nr, worker_fn wfn, void *wctx,
 	}
 }
 
-/* Warm-up, then the best of cfg.reps runs (best reader and best writer). */
+/*
+ * Warm-up, then the best of at least cfg.reps runs (best reader and best
+ * writer). In full mode, runs go on while the best keeps improving (by
+ * more than 2% within the last 4 runs), up to 3 * cfg.reps: a slow spell
+ * of the machine can outlast a fixed number of short runs.
+ */
 static void
 measure(void *ctx, worker_fn rfn, int nr, worker_fn wfn, void *wctx,
     double *rbest, double *wbest)
 {
 	double r, wr;
-	int i;
+	int i, stale = 0;
 
 	*rbest = 0;
 	*wbest = NAN;
 	run_once(ctx, rfn, nr, wfn, wctx, cfg.warm, &r, &wr);
-	for (i = 0; i < cfg.reps; i++) {
+	for (i = 0; i < (cfg.quick ? cfg.reps : 3 * cfg.reps) &&
+	    (i < cfg.reps || stale < 4); i++) {
 		run_once(ctx, rfn, nr, wfn, wctx, cfg.rep, &r, &wr);
+		stale = r > *rbest * 1.02 ? 0 : stale + 1;
 		if (r > *rbest)
 			*rbest = r;
 		if (!isnan(wr) && (isnan(*wbest) || wr > *wbest))
@@ -2209,13 +2216,14 @@ main(int argc, char **argv)
 	if (cfg.ncpu < 1)
 		cfg.ncpu = 1;
 	/*
-	 * The best of several short runs: on a shared virtual machine a run
-	 * can lose a third of its speed to a neighbour, and the best of five
-	 * finds each implementation's undisturbed speed more often than the
-	 * best of three long runs did.
+	 * The best of many short runs: on a shared virtual machine the same
+	 * loop swings between 27 and 49 ns a call from one 0.2 s window to
+	 * the next, and the best of nine 0.1 s windows finds each
+	 * implementation's undisturbed speed far more often than the best of
+	 * three long runs did.
 	 */
-	cfg.reps = cfg.quick ? 3 : 5;
-	cfg.rep = cfg.quick ? 0.08 : 0.3;
+	cfg.reps = cfg.quick ? 3 : 9;
+	cfg.rep = cfg.quick ? 0.08 : 0.1;
 	if (tset > 0)
 		cfg.rep = tset;
 	cfg.warm = cfg.rep / 2;
