@@ -16,21 +16,26 @@
  */
 #include "internal.h"
 
-/* The index of the first interval whose last is >= x (n if none). */
+/*
+ * The index of the first interval whose last is >= x (n if none).
+ * Branch-free, as the extent search: the owner index is searched with
+ * keys readers pick at random, which a branchy search mispredicts at
+ * every level.
+ */
 static uint32_t
 mult__ivec_lower(const struct mult__ivec *v, uint64_t x)
 {
-	uint32_t lo = 0, hi = v->n;
+	uint32_t base = 0, n = v->n;
 
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		uint32_t half = n / 2;
 
-		if (v->v[mid].last < x)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = v->v[base + half - 1].last < x ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return base + (v->v[base].last < x);
 }
 
 const struct mult__ivl *
