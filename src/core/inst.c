@@ -96,8 +96,8 @@ mult__name_find(struct mult_space *sp, const char *name, size_t len,
 
 	if (t == NULL)
 		return NULL;
-	i = (uint32_t)mult__mix(h ^ sp->seed) & t->mask;
-	for (n = 0; n <= t->mask; n++, i = (i + 1) & t->mask) {
+	i = mult__ht_start(t, sp->seed, h);
+	for (n = 0; n < t->cap; n++, i = mult__ht_next(t, i)) {
 		uint64_t k = mult__load_acq(&t->e[i].key), v;
 		struct mult__inst *in;
 
@@ -117,9 +117,9 @@ static void
 mult__name_remove(struct mult_space *sp, struct mult__inst *in)
 {
 	struct mult__htab *t = sp->names;
-	uint32_t i = (uint32_t)mult__mix(in->name_hash ^ sp->seed) & t->mask;
+	uint32_t i = mult__ht_start(t, sp->seed, in->name_hash);
 
-	for (;; i = (i + 1) & t->mask) {
+	for (;; i = mult__ht_next(t, i)) {
 		MULT__ASSERT(t->e[i].key != 0);
 		if (t->e[i].key == in->name_hash &&
 		    t->e[i].val == (uint64_t)(uintptr_t)in) {

@@ -51,7 +51,7 @@ struct mult__htab {
 	uint32_t live;   /* writer */
 	uint32_t used;   /* writer: live + tombstones */
 	char apart[MULT__CACHELINE];
-	uint32_t mask;   /* capacity - 1, capacity a power of two */
+	uint32_t cap;    /* slots: at least 8, any number */
 	uint32_t pad;
 	struct mult__hent e[];
 };
@@ -399,10 +399,28 @@ mult__ds_get(const struct mult__inst *in, uint32_t dom)
 	return mult__load_acq(&dv->v[dom]);
 }
 
+/*
+ * A table's capacity is not a power of two (so that it can track its
+ * contents closely): a probe starts at the high half of the key's hash
+ * scaled to the capacity, and wraps at its end.
+ */
 static inline uint32_t
 mult__ht_start(const struct mult__htab *t, uint64_t seed, uint64_t key)
 {
-	return (uint32_t)mult__mix(key ^ seed) & t->mask;
+	return (uint32_t)(((mult__mix(key ^ seed) >> 32) * t->cap) >> 32);
+}
+
+static inline uint32_t
+mult__ht_next(const struct mult__htab *t, uint32_t i)
+{
+	return i + 1 == t->cap ? 0 : i + 1;
+}
+
+/* Would one more insert take t (NULL: none yet) past its load limit? */
+static inline int
+mult__ht_full(const struct mult__htab *t)
+{
+	return t == NULL || ((uint64_t)t->used + 1) * 5 > (uint64_t)t->cap * 4;
 }
 
 /*
@@ -418,7 +436,7 @@ mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
 	if (t == NULL)
 		return NULL;
 	i = mult__ht_start(t, seed, key);
-	for (n = 0; n <= t->mask; n++) {
+	for (n = 0; n < t->cap; n++) {
 		const struct mult__hent *e = &t->e[i];
 		uint64_t k = mult__load_acq(&e->key);
 
@@ -426,7 +444,7 @@ mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
 			return NULL;
 		if (k == key && mult__load(&e->val) != MULT__HT_TOMB)
 			return e;
-		i = (i + 1) & t->mask;
+		i = mult__ht_next(t, i);
 	}
 	return NULL;
 }

@@ -141,7 +141,7 @@ mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
 
 	if (ids == NULL || ids->objs == NULL)
 		return;
-	for (i = 0; i <= ids->objs->mask; i++) {
+	for (i = 0; i < ids->objs->cap; i++) {
 		const struct mult__hent *ie = &ids->objs->e[i];
 
 		if (ie->key == 0 || ie->val == MULT__HT_TOMB)

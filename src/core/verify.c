@@ -381,7 +381,7 @@ mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	if ((err = mult__v_radix(v, dom, in, ds, d->hi - d->lo + 1, &nradix)) != 0)
 		return err;
 	pds = in->parent != NULL ? mult__ds_get(in->parent, dom) : NULL;
-	for (i = 0; ds->objs != NULL && i <= ds->objs->mask; i++) {
+	for (i = 0; ds->objs != NULL && i < ds->objs->cap; i++) {
 		const struct mult__hent *e = &ds->objs->e[i];
 		uint64_t idx;
 		int found = 0;
@@ -482,7 +482,7 @@ mult__v_inst(struct mult__vctx *v, const struct mult__inst *in)
 		const struct mult__htab *t = sp->names;
 		uint32_t i, found = 0;
 
-		for (i = 0; t != NULL && i <= t->mask; i++)
+		for (i = 0; t != NULL && i < t->cap; i++)
 			if (t->e[i].key != 0 && t->e[i].val == (uint64_t)(uintptr_t)in)
 				found++;
 		if (len == 0 || len > MULT_NAME_MAX || found != 1 ||

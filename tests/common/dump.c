@@ -208,7 +208,7 @@ d_objs(struct dump *d, const struct mult__htab *t)
 			d->oom = 1;
 			return;
 		}
-		for (i = 0; i <= t->mask; i++) {
+		for (i = 0; i < t->cap; i++) {
 			const struct mult__hent *e = &t->e[i];
 
 			if (e->key == 0 || e->val == MULT__HT_TOMB)

@@ -98,8 +98,7 @@ su_names_full(struct rich *r)
 	for (i = 0;; i++) {
 		const struct mult__htab *t = r->sp->names;
 
-		if (t != NULL && ((uint64_t)t->used + 1) * 4 >
-		    ((uint64_t)t->mask + 1) * 3)
+		if (t != NULL && mult__ht_full(t))
 			break;
 		snprintf(name, sizeof name, "n%d", i);
 		MUST(mult_instance_create(&id, r->sp, MULT_HOST, name, 0));
@@ -286,7 +285,7 @@ su_f2_objs_full(struct rich *r)
 		const struct mult__ds *ds = mult__ds_get(in, r->pid);
 		const struct mult__htab *t = ds->objs;
 
-		if (((uint64_t)t->used + 1) * 4 > ((uint64_t)t->mask + 1) * 3)
+		if (mult__ht_full(t))
 			break;
 		MUST(mult_num_alloc(&id, r->sp, r->f2, r->pid, r->next_obj++));
 	}
