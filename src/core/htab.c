@@ -2,11 +2,11 @@
  * libmult core: open-addressing hash table with one writer and lock-free
  * readers.
  *
- * Linear probing over 16-byte entries, in a table of any capacity. A slot goes EMPTY -> live -> TOMB
- * (-> live again, for the same key) and never back to EMPTY, so a reader
- * can't see one key with another key's value: the writer fills the value
- * before it publishes the key (release), and a slot's key never changes
- * once set. Removal marks the value TOMB in place.
+ * Linear probing over 16-byte entries, in a table of any capacity. A slot
+ * goes EMPTY -> live -> TOMB (-> live again, for the same key) and never
+ * back to EMPTY, so a reader can't see one key with another key's value:
+ * the writer fills the value before it publishes the key (release), and a
+ * slot's key never changes once set. Removal marks the value TOMB in place.
  * Space held by tombstones comes back when the writer rebuilds the table
  * into a new block and publishes it; readers still in the old block see the
  * state as it was just before, which is a linearizable answer.

@@ -318,7 +318,7 @@ int mult__value_copy(struct mult_space *sp, const struct mult__vtab *src,
 
 /* ---- the read path: inline, so a lookup makes no call but the seam's --- */
 
-/* A 64-bit finalizer (murmur3's fmix64): every input bit affects every output bit. */
+/* murmur3's fmix64 finalizer: every input bit affects every output bit. */
 static inline uint64_t
 mult__mix(uint64_t x)
 {
