@@ -53,18 +53,28 @@ mult__retire(struct mult_space *sp, void *p)
 	(void)sp;
 }
 
-/* Seeded hash of a short string; never 0 (0 marks an empty slot). */
+/*
+ * Seeded hash of a short string (a name or a key, at most 63 bytes);
+ * never 0 (0 marks an empty slot). Eight bytes at a time, each word mixed
+ * into the state with the finalizer: a byte-wise FNV loop was a third of
+ * a value_get, its multiplies one long dependency chain.
+ */
 uint64_t
 mult__hash_str(uint64_t seed, const char *s, size_t len)
 {
-	uint64_t h = seed ^ 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h = mult__mix(seed ^ len), w;
+	size_t i = 0;
+	uint32_t shift;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
+	for (; i + 8 <= len; i += 8) {
+		mult__memcpy(&w, s + i, 8);
+		h = mult__mix(h ^ w);
 	}
-	h = mult__mix(h ^ len);
+	if (i < len) {
+		for (w = 0, shift = 0; i < len; i++, shift += 8)
+			w |= (uint64_t)(unsigned char)s[i] << shift;
+		h = mult__mix(h ^ w);
+	}
 	return h == 0 ? 1 : h;
 }
 
