@@ -81,6 +81,20 @@ static pthread_key_t mult_posix_key;
 static __thread int mult_posix_registered
     __attribute__((tls_model("initial-exec")));
 
+#ifndef MULT_POSIX_TSAN
+/*
+ * The thread's liburcu reader counter, found once at registration.
+ * liburcu's reader record is thread-local storage of another shared
+ * object, so each of the three accesses a read section makes through
+ * liburcu's own inline functions is a call to __tls_get_addr, a third of
+ * the cost of a whole lookup. Initial-exec access to it is no way out: a
+ * dlopen()ed libmult (the Python binding) then fails to load, for the
+ * record does not fit in glibc's static TLS reserve.
+ */
+static __thread unsigned long *mult_posix_ctr
+    __attribute__((tls_model("initial-exec")));
+#endif
+
 static void
 mult_posix_thread_exit(void *arg)
 {
@@ -104,6 +118,9 @@ mult_posix_register(void)
 	urcu_memb_register_thread();
 	/* A non-NULL value makes the destructor run at thread exit. */
 	pthread_setspecific(mult_posix_key, (void *)1);
+#ifndef MULT_POSIX_TSAN
+	mult_posix_ctr = &urcu_memb_reader.ctr;
+#endif
 	mult_posix_registered = 1;
 }
 
@@ -154,18 +171,53 @@ mult_sys_unlock(void *lock)
 	pthread_mutex_unlock(lock);
 }
 
+/*
+ * Outside ThreadSanitizer, these are liburcu's _urcu_memb_read_lock() and
+ * _urcu_memb_read_unlock() (urcu/static/urcu-memb.h, meant to be inlined),
+ * step for step, on the cached counter: the same barriers, the same
+ * nesting count, the same wake-up of a waiting grace period.
+ */
 void
 mult_sys_read_enter(void)
 {
+#ifdef MULT_POSIX_TSAN
 	mult_posix_register();
 	urcu_memb_read_lock();
+#else
+	unsigned long *ctr, tmp;
+
+	mult_posix_register();
+	ctr = mult_posix_ctr;
+	cmm_barrier();
+	tmp = *ctr;
+	if (caa_likely(!(tmp & URCU_GP_CTR_NEST_MASK))) {
+		_CMM_STORE_SHARED(*ctr, _CMM_LOAD_SHARED(urcu_memb_gp.ctr));
+		urcu_memb_smp_mb_slave();
+	} else {
+		_CMM_STORE_SHARED(*ctr, tmp + URCU_GP_COUNT);
+	}
+#endif
 }
 
 void
 mult_sys_read_exit(void)
 {
+#ifdef MULT_POSIX_TSAN
 	MULT_POSIX_RELEASE();
 	urcu_memb_read_unlock();
+#else
+	unsigned long *ctr = mult_posix_ctr, tmp = *ctr;
+
+	if (caa_likely((tmp & URCU_GP_CTR_NEST_MASK) == URCU_GP_COUNT)) {
+		urcu_memb_smp_mb_slave();
+		_CMM_STORE_SHARED(*ctr, tmp - URCU_GP_COUNT);
+		urcu_memb_smp_mb_slave();
+		urcu_common_wake_up_gp(&urcu_memb_gp);
+	} else {
+		_CMM_STORE_SHARED(*ctr, tmp - URCU_GP_COUNT);
+	}
+	cmm_barrier();
+#endif
 }
 
 static void
