@@ -109,6 +109,8 @@ def _load():
         "mult_num_alloc": (I, [P(_u64), sp, _u64, _u32, _u64]),
         "mult_num_free": (I, [sp, _u64, _u32, _u64]),
         "mult_num_lookup": (I, [P(_u64), sp, _u64, _u32, _u64]),
+        "mult_num_lookup_many": (I, [P(_u64), P(_size), sp, _u64, _u32,
+                                     P(_u64), _size]),
         "mult_num_number": (I, [P(_u64), sp, _u64, _u32, _u64]),
         "mult_value_set": (I, [sp, _u64, _u32, s, vp, _size]),
         "mult_value_get": (I, [vp, _size, P(_size), sp, _u64, _u32, s]),
@@ -302,6 +304,16 @@ class Space:
 
     def num_lookup(self, inst, dom, ident):
         return self._out("mult_num_lookup", _u64, inst, dom, ident)
+
+    def num_lookup_many(self, inst, dom, idents):
+        """The objects the identities name, 0 where none, in one call."""
+        idents = list(idents)
+        n = len(idents)
+        ids = (_u64 * n)(*idents)
+        objs = (_u64 * n)()
+        _check(_lib.mult_num_lookup_many(objs, None, self._sp, inst, dom,
+                                         ids, n), "mult_num_lookup_many")
+        return list(objs)
 
     def num_number(self, viewer, dom, obj):
         return self._out("mult_num_number", _u64, viewer, dom, obj)

@@ -100,6 +100,9 @@ class TestLibrary(Base):
         self.assertEqual(self.sp.num_alloc(db, self.pid, 0xb1), 1)
         self.assertEqual(self.sp.num_lookup(web, self.pid, 1), 0xa1)
         self.assertEqual(self.sp.num_lookup(db, self.pid, 1), 0xb1)
+        self.assertEqual(self.sp.num_lookup_many(web, self.pid, [1, 2, 0]),
+                         [0xa1, 0, 0])
+        self.assertEqual(self.sp.num_lookup_many(db, self.pid, []), [])
         host_view = {self.sp.num_number(mult.HOST, self.pid, o)
                      for o in (0xa1, 0xb1)}
         self.assertEqual(len(host_view), 2)

@@ -60,6 +60,32 @@ MULT_API int mult_num_lookup(uint64_t *obj, struct mult_space *sp,
     uint64_t inst, uint32_t dom, uint64_t id);
 
 /**
+ * The objects that @p n identities name in @p inst, in one read section.
+ *
+ * The batch form of mult_num_lookup(), for a caller with many identities
+ * at hand (a process table walk, a signal to a group): the read section
+ * and the resolution of @p inst and @p dom are paid once, and the
+ * lookups, independent of each other, overlap in the CPU. Each answer is
+ * one mult_num_lookup() would have given at some moment of the call; the
+ * batch is not a snapshot of all of them at one moment. Lock-free.
+ *
+ * @param objs   receives @p n objects: objs[i] for ids[i], 0 where none.
+ * @param found  if not NULL, receives how many objs[] are not 0.
+ * @param sp     the space.
+ * @param inst   the instance.
+ * @param dom    a numbered domain.
+ * @param ids    @p n identities; any value, in or out of the domain.
+ * @param n      how many; 0 only checks @p inst and @p dom.
+ * @return 0, also when some or all identities name nothing;
+ *         #MULT_EINVAL (@p objs or @p ids NULL with @p n > 0, no such
+ *         domain); #MULT_EKIND; #MULT_ESTALE; #MULT_ENOENT (no such
+ *         instance). On error @p objs and @p found are not written.
+ */
+MULT_API int mult_num_lookup_many(uint64_t *objs, size_t *found,
+    struct mult_space *sp, uint64_t inst, uint32_t dom, const uint64_t *ids,
+    size_t n);
+
+/**
  * The identity @p viewer sees for @p obj. Lock-free, O(1). Only objects
  * allocated in the viewer or its descendants are visible: siblings,
  * federated peers and parents get #MULT_ENOENT, the same answer as for an

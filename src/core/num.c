@@ -186,6 +186,45 @@ out:
 }
 
 int
+mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, const uint64_t *ids, size_t n)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__ds *ds;
+	const struct mult__rnode *root = NULL;
+	size_t i, hits = 0;
+	int err;
+
+	if (n != 0 && (objs == NULL || ids == NULL))
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
+		goto out;
+	ds = mult__ds_get(in, dom);
+	if (ds != NULL)
+		root = mult__load_acq(&ds->ids);
+	/*
+	 * Unsigned wrap folds "below lo" into "above the span". The loop
+	 * body is the radix walk alone, so the misses of a big tree's
+	 * leaves overlap across keys.
+	 */
+	for (i = 0; i < n; i++) {
+		uint64_t idx = ids[i] - d->lo, o = 0;
+
+		if (idx <= d->hi - d->lo)
+			o = mult__radix_get(root, d->radix_top, idx);
+		objs[i] = o;
+		hits += o != 0;
+	}
+out:
+	mult_sys_read_exit();
+	if (err == 0 && found != NULL)
+		*found = hits;
+	return err;
+}
+
+int
 mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
     uint32_t dom, uint64_t obj)
 {

@@ -162,6 +162,7 @@ EXPORT_SYMBOL_GPL(mult_range_get);
 EXPORT_SYMBOL_GPL(mult_num_alloc);
 EXPORT_SYMBOL_GPL(mult_num_free);
 EXPORT_SYMBOL_GPL(mult_num_lookup);
+EXPORT_SYMBOL_GPL(mult_num_lookup_many);
 EXPORT_SYMBOL_GPL(mult_num_number);
 EXPORT_SYMBOL_GPL(mult_value_set);
 EXPORT_SYMBOL_GPL(mult_value_get);

@@ -156,6 +156,8 @@ st_numbered(struct st *st)
 	    4194304);
 	struct mult_space *sp = NULL;
 	uint64_t a, b, c, id, ha, hb, obj;
+	uint64_t ids[4], objs[4];
+	size_t found;
 	uint32_t pid;
 
 	T(0, mult_space_create(&sp, NULL));
@@ -183,6 +185,14 @@ st_numbered(struct st *st)
 	T(MULT_ENOENT, mult_num_number(&id, sp, c, pid, 0xa1));
 	T(0, mult_num_lookup(&obj, sp, a, pid, 2));
 	C(obj == 0xc1);
+	/* The batch form: a's pids 1 and 2, nothing at 3 or outside. */
+	ids[0] = 2;
+	ids[1] = 3;
+	ids[2] = 1;
+	ids[3] = 0;
+	T(0, mult_num_lookup_many(objs, &found, sp, a, pid, ids, 4));
+	C(found == 2 && objs[0] == 0xc1 && objs[1] == 0 && objs[2] == 0xa1 &&
+	    objs[3] == 0);
 	/* Lookups inside an enclosing read section: sections nest. */
 	rcu_read_lock();
 	id = 0;

@@ -295,6 +295,27 @@ read_one(struct reader *r, uint64_t id)
 			fail("number does not invert lookup", id, x, back);
 	}
 
+	/* The batch form: every object found is this instance's. */
+	{
+		uint64_t ids[8], objs[8];
+		size_t k, found, hits = 0;
+
+		for (k = 0; k < 8; k++)
+			ids[k] = 1 + rnd(&r->seed) % (PIDS + 8);
+		if (soft(mult_num_lookup_many(objs, &found, sp, id, pid, ids,
+		    8), id, "lookup_many")) {
+			for (k = 0; k < 8; k++) {
+				if (objs[k] != 0 && !obj_is_of(objs[k], id))
+					fail("lookup_many: another instance's "
+					    "object", id, ids[k], objs[k]);
+				hits += objs[k] != 0;
+			}
+			if (hits != found)
+				fail("lookup_many: found miscounted", id,
+				    found, hits);
+		}
+	}
+
 	/* Value: all of one version, never torn, never another's. */
 	if (soft(mult_value_get(buf, sizeof(buf), &len, sp, id, uts,
 	    "hostname"), id, "get") && !value_ok(id, buf, len))

@@ -549,6 +549,26 @@ t_num(struct rich *r, uint64_t stale, uint64_t never, uint64_t other)
 	BAD(sp, MULT_ENOENT, mult_num_lookup(&o, sp, r->c, r->pid, 4194305));
 	BAD(sp, MULT_ENOENT, mult_num_lookup(&o, sp, r->c, r->pid, U64MAX));
 	BAD(sp, MULT_ENOENT, mult_num_lookup(&o, sp, r->c2, r->pid, 1));
+	{
+		uint64_t ids[3] = { 1, 0, U64MAX }, objs[3];
+		size_t nf;
+
+		BAD(sp, MULT_EINVAL, mult_num_lookup_many(NULL, &nf, sp, r->c,
+		    r->pid, ids, 3));
+		BAD(sp, MULT_EINVAL, mult_num_lookup_many(objs, &nf, sp, r->c,
+		    r->pid, NULL, 3));
+		BAD(sp, MULT_EINVAL, mult_num_lookup_many(objs, &nf, NULL, r->c,
+		    r->pid, ids, 3));
+		BAD(sp, MULT_EINVAL, mult_num_lookup_many(objs, &nf, sp, r->c,
+		    7, ids, 3));
+		BAD(sp, MULT_EKIND, mult_num_lookup_many(objs, &nf, sp, r->c,
+		    r->uid, ids, 3));
+		BAD(sp, MULT_ESTALE, mult_num_lookup_many(objs, &nf, sp, stale,
+		    r->pid, ids, 3));
+		BAD(sp, MULT_ENOENT, mult_num_lookup_many(objs, &nf, sp, never,
+		    r->pid, ids, 0));
+		OK(mult_num_lookup_many(objs, &nf, sp, r->c2, r->pid, ids, 3));
+	}
 
 	BAD(sp, MULT_EINVAL, mult_num_number(NULL, sp, r->c, r->pid, r->c_obj));
 	BAD(sp, MULT_EINVAL, mult_num_number(&id, NULL, r->c, r->pid, r->c_obj));

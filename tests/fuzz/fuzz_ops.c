@@ -198,6 +198,22 @@ reads(struct in *in, struct fz *z)
 		if (rc != 0 || w != a)
 			die("num_lookup(num_number(obj)) != obj", rc);
 	}
+	{
+		uint64_t ids[3] = { a, a + 1, a - 1 }, objs[3];
+		size_t found, k, hits = 0;
+		int rk;
+
+		rc = mult_num_lookup_many(objs, &found, sp, x, d, ids, 3);
+		check_rc(rc, "num_lookup_many");
+		for (k = 0; rc == 0 && k < 3; k++) {
+			rk = mult_num_lookup(&v, sp, x, d, ids[k]);
+			if (rk == 0 ? objs[k] != v : objs[k] != 0)
+				die("num_lookup_many != num_lookup", rk);
+			hits += rk == 0;
+		}
+		if (rc == 0 && hits != found)
+			die("num_lookup_many miscounted", rc);
+	}
 	rc = mult_excl_owner(&v, sp, d, a);
 	check_rc(rc, "excl_owner");
 	if (rc == 0 && mult_instance_info(&info, sp, v) != 0)

@@ -1,9 +1,10 @@
 /*
- * libmult unit tests: num.h: mult_num_alloc, _free, _lookup, _number,
- * with pid-namespace semantics.
+ * libmult unit tests: num.h: mult_num_alloc, _free, _lookup, _lookup_many,
+ * _number, with pid-namespace semantics.
  * SPDX-License-Identifier: ISC
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 
 #include "helpers.h"
 
@@ -459,6 +460,84 @@ Test(num, destroy_frees_the_objects_everywhere)
 	cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x77), 2);
 	cr_assert_eq(h_number(f.sp, MULT_HOST, f.pid, 0x77), 4);
 	cr_assert_eq(h_alloc(f.sp, MULT_HOST, f.pid, 0x78), 5);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+/*
+ * The batch form agrees with mult_num_lookup() key by key: ids in and out
+ * of the domain (below lo, 0, past hi, the top of u64), present, freed and
+ * never used; found counts the hits.
+ */
+Test(num, lookup_many_agrees_with_lookup)
+{
+	struct fix f;
+	uint64_t ids[300], objs[300], i;
+	size_t n = 0, found = 7, want = 0;
+
+	fix_init(&f);
+	for (i = 1; i <= 200; i++)
+		cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x100000 + i), i);
+	for (i = 1; i <= 200; i += 3)
+		cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x100000 + i), 0);
+	for (i = 0; i < 250; i++)
+		ids[n++] = (i * 7919) % 260;     /* 0..259: hits, frees, unused */
+	ids[n++] = 4194304;
+	ids[n++] = 4194305;
+	ids[n++] = UINT64_MAX;
+	cr_assert_eq(mult_num_lookup_many(objs, &found, f.sp, f.c, f.pid, ids,
+	    n), 0);
+	for (i = 0; i < n; i++) {
+		uint64_t o = 0;
+		int rc = mult_num_lookup(&o, f.sp, f.c, f.pid, ids[i]);
+
+		cr_assert(rc == 0 || rc == MULT_ENOENT);
+		cr_assert_eq(objs[i], rc == 0 ? o : 0, "ids[%" PRIu64 "] = %"
+		    PRIu64, i, ids[i]);
+		want += rc == 0;
+	}
+	cr_assert_gt(want, 100);
+	cr_assert_eq(found, want);
+	/* The sibling sees none of them; found may be NULL. */
+	cr_assert_eq(mult_num_lookup_many(objs, NULL, f.sp, f.s, f.pid, ids,
+	    n), 0);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(objs[i], 0);
+	mult_space_destroy(f.sp);
+}
+
+/* Errors write nothing; n == 0 still checks the instance and domain. */
+Test(num, lookup_many_errors_write_nothing)
+{
+	struct fix f;
+	uint64_t ids[2] = { 1, 2 }, objs[2] = { 0xdead, 0xbeef }, st;
+	size_t found = 99;
+
+	fix_init(&f);
+	st = h_stale(f.sp);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x42), 1);
+#define LM_BAD(rc, ...)                                                        \
+	do {                                                                  \
+		cr_assert_eq(mult_num_lookup_many(__VA_ARGS__), (rc));         \
+		cr_assert(objs[0] == 0xdead && objs[1] == 0xbeef &&            \
+		    found == 99);                                              \
+	} while (0)
+	LM_BAD(MULT_EINVAL, NULL, &found, f.sp, f.c, f.pid, ids, 2);
+	LM_BAD(MULT_EINVAL, objs, &found, f.sp, f.c, f.pid, NULL, 2);
+	LM_BAD(MULT_EINVAL, objs, &found, NULL, f.c, f.pid, ids, 2);
+	LM_BAD(MULT_EINVAL, objs, &found, f.sp, f.c, H_BAD_DOM, ids, 2);
+	LM_BAD(MULT_EKIND, objs, &found, f.sp, f.c, f.uid, ids, 2);
+	LM_BAD(MULT_EKIND, objs, &found, f.sp, f.c, f.cpu, ids, 2);
+	LM_BAD(MULT_ESTALE, objs, &found, f.sp, st, f.pid, ids, 2);
+	LM_BAD(MULT_ENOENT, objs, &found, f.sp, H_NEVER_ID, f.pid, ids, 2);
+	LM_BAD(MULT_ESTALE, NULL, &found, f.sp, st, f.pid, NULL, 0);
+#undef LM_BAD
+	cr_assert_eq(mult_num_lookup_many(NULL, &found, f.sp, f.c, f.pid, NULL,
+	    0), 0);
+	cr_assert_eq(found, 0);
+	cr_assert_eq(mult_num_lookup_many(objs, &found, f.sp, f.c, f.pid, ids,
+	    2), 0);
+	cr_assert(found == 1 && objs[0] == 0x42 && objs[1] == 0);
 	h_verify(f.sp);
 	mult_space_destroy(f.sp);
 }
