@@ -3,6 +3,8 @@
  *
  * Measures libmult's read paths (range down/up, numbered lookup and number,
  * value get, exclusive owner, instance info) at nesting depths 1, 8 and 32,
+ * and the batch lookup (64 pids a call) against the peers' lookups in
+ * batches of 64 under one read section each,
  * with 1 and 2 readers and with 1 reader beside 1 writer churning at full
  * speed; the same keys through the peers that were found at build time
  * (liburcu cds_lfht, Concurrency Kit ck_ht, uthash under a pthread rwlock,
@@ -649,6 +651,40 @@ make_chain(struct mult_space *sp, uint64_t *c, int depth)
 
 #define NOTHING
 
+/*
+ * The batch loop, for readers holding many keys at once: BEGIN (which sees
+ * kb, the batch's BATCH keys), OP for each key k of it, END. Peers take
+ * one read section per batch here, as libmult's batch call does.
+ */
+#define BATCH_READER(name, TYPE, SETUP, BEGIN, OP, END, TEARDOWN)            \
+	static void name(struct worker *w)                                    \
+	{                                                                     \
+		TYPE *c = w->ctx;                                             \
+		const uint64_t *keys = c->keys;                               \
+		size_t n = c->nkeys, i = (w->idx * (n / 2 + 1)) % n;          \
+		uint64_t sink = 0, ops = 0;                                   \
+		SETUP                                                         \
+		worker_ready(w);                                              \
+		while (!stopped()) {                                          \
+			const uint64_t *kb;                                   \
+			int b_;                                               \
+			if (i + BATCH > n)                                    \
+				i = 0;                                        \
+			kb = keys + i;                                        \
+			i += BATCH;                                           \
+			BEGIN                                                 \
+			for (b_ = 0; b_ < BATCH; b_++) {                      \
+				uint64_t k = kb[b_];                          \
+				OP                                            \
+			}                                                     \
+			END                                                   \
+			ops += BATCH;                                         \
+		}                                                             \
+		worker_done(w, ops);                                          \
+		TEARDOWN                                                      \
+		sink_add(sink);                                               \
+	}
+
 /* ==== numbered: libmult =================================================== */
 
 struct num_mult {
@@ -667,6 +703,12 @@ struct num_mult {
 READER(rd_mult_lookup, struct num_mult, NOTHING,
     uint64_t o; if (mult_num_lookup(&o, c->sp, c->inst, c->dom, k) == 0)
 	    sink += o;, NOTHING)
+
+BATCH_READER(rd_mult_lookup_many, struct num_mult, uint64_t objs[BATCH];,
+    size_t found;
+    if (mult_num_lookup_many(objs, &found, c->sp, c->inst, c->dom, kb,
+	BATCH) != 0) DIE("mult_num_lookup_many failed");,
+    (void)k; sink += objs[b_];, NOTHING, NOTHING)
 
 READER(rd_mult_number, struct num_mult, NOTHING,
     uint64_t id; if (mult_num_number(&id, c->sp, c->inst, c->dom, k) == 0)
@@ -803,6 +845,9 @@ oa_get(const struct oa *t, uint64_t k)
 READER(rd_oa, struct kv, const struct oa *t = c->tab;,
     sink += oa_get(t, k);, NOTHING)
 
+BATCH_READER(rd_oa_many, struct kv, const struct oa *t = c->tab;, NOTHING,
+    sink += oa_get(t, k);, NOTHING, NOTHING)
+
 /* --- liburcu cds_lfht ---------------------------------------------------- */
 
 #ifdef MULT_BENCH_HAVE_LFHT
@@ -832,6 +877,16 @@ READER(rd_lfht, struct kv,
     cds_lfht_lookup(ht, (unsigned long)bench_hash(k), lf_match, &k, &it);
     nd = cds_lfht_iter_get_node(&it);
     if (nd != NULL) sink += caa_container_of(nd, struct lf_node, node)->val;
+    urcu_memb_read_unlock();,
+    urcu_memb_unregister_thread();)
+
+BATCH_READER(rd_lfht_many, struct kv,
+    struct cds_lfht *ht = c->tab; urcu_memb_register_thread();,
+    urcu_memb_read_lock();,
+    struct cds_lfht_iter it; struct cds_lfht_node *nd;
+    cds_lfht_lookup(ht, (unsigned long)bench_hash(k), lf_match, &k, &it);
+    nd = cds_lfht_iter_get_node(&it);
+    if (nd != NULL) sink += caa_container_of(nd, struct lf_node, node)->val;,
     urcu_memb_read_unlock();,
     urcu_memb_unregister_thread();)
 
@@ -1031,6 +1086,16 @@ READER(rd_ck, struct kv,
     ck_epoch_end(rec, NULL);,
     ck_epoch_unregister(rec);)
 
+BATCH_READER(rd_ck_many, struct kv,
+    ck_ht_t *ht = c->tab; ck_epoch_record_t *rec = ck_record();,
+    ck_epoch_begin(rec, NULL);,
+    ck_ht_hash_t h; ck_ht_entry_t e;
+    ck_ht_hash_direct(&h, ht, (uintptr_t)k);
+    ck_ht_entry_key_set_direct(&e, (uintptr_t)k);
+    if (ck_ht_get_spmc(ht, h, &e)) sink += ck_ht_entry_value_direct(&e);,
+    ck_epoch_end(rec, NULL);,
+    ck_epoch_unregister(rec);)
+
 /* Writer (the single writer ck_ht allows): put, then remove. */
 static void
 wr_ck(struct worker *w)
@@ -1104,6 +1169,13 @@ READER(rd_ut, struct kv, struct ut_tab *t = c->tab;,
     pthread_rwlock_rdlock(&t->lock);
     HASH_FIND(hh, t->head, &k, sizeof(k), e);
     if (e != NULL) sink += e->val;
+    pthread_rwlock_unlock(&t->lock);, NOTHING)
+
+BATCH_READER(rd_ut_many, struct kv, struct ut_tab *t = c->tab;,
+    pthread_rwlock_rdlock(&t->lock);,
+    struct ut_ent *e;
+    HASH_FIND(hh, t->head, &k, sizeof(k), e);
+    if (e != NULL) sink += e->val;,
     pthread_rwlock_unlock(&t->lock);, NOTHING)
 
 static void
@@ -1268,10 +1340,10 @@ bench_num_size(size_t n)
 	struct num_keys nk;
 	struct num_mult m;
 	struct kv kv;
-	int wl = want("lookup"), wn = want("number");
+	int wl = want("lookup"), wn = want("number"), wb = want("lookup_many");
 	size_t bytes;
 
-	if (!wl && !wn && !want("memory"))
+	if (!wl && !wn && !wb && !want("memory"))
 		return;
 	num_keys_make(&nk, n);
 
@@ -1308,6 +1380,12 @@ bench_num_size(size_t n)
 		measure_set("num_lookup", "libmult", "lookup", (long long)n, 1,
 		    &m, rd_mult_lookup, wr_mult_num, &m, 1);
 	}
+	if (wb) {
+		m.keys = nk.kpid;
+		m.nkeys = n;
+		measure_set("num_batch", "libmult", "lookup_many", (long long)n,
+		    1, &m, rd_mult_lookup_many, wr_mult_num, &m, 1);
+	}
 	if (wn) {
 		m.keys = nk.kobj;
 		m.nkeys = n;
@@ -1333,6 +1411,12 @@ bench_num_size(size_t n)
 			kv.tab = fwd;
 			measure_set("num_lookup", "unsync_oa", "lookup",
 			    (long long)n, -1, &kv, rd_oa, NULL, NULL, 1);
+		}
+		if (wb) {
+			kv.keys = nk.kpid;
+			kv.tab = fwd;
+			measure_set("num_batch", "unsync_oa", "lookup_many",
+			    (long long)n, -1, &kv, rd_oa_many, NULL, NULL, 1);
 		}
 		if (wn) {
 			kv.keys = nk.kobj;
@@ -1364,6 +1448,13 @@ bench_num_size(size_t n)
 			measure_set("num_lookup", "cds_lfht", "lookup",
 			    (long long)n, -1, &kv, rd_lfht, wr_lfht, &kv, 1);
 		}
+		if (wb) {
+			kv.keys = nk.kpid;
+			kv.tab = f.ht;
+			kv.wkey = wkey_pid;
+			measure_set("num_batch", "cds_lfht", "lookup_many",
+			    (long long)n, -1, &kv, rd_lfht_many, wr_lfht, &kv, 1);
+		}
 		if (wn) {
 			kv.keys = nk.kobj;
 			kv.tab = r.ht;
@@ -1391,6 +1482,13 @@ bench_num_size(size_t n)
 			kv.wkey = wkey_pid;
 			measure_set("num_lookup", "ck_ht", "lookup",
 			    (long long)n, -1, &kv, rd_ck, wr_ck, &kv, 1);
+		}
+		if (wb) {
+			kv.keys = nk.kpid;
+			kv.tab = f;
+			kv.wkey = wkey_pid;
+			measure_set("num_batch", "ck_ht", "lookup_many",
+			    (long long)n, -1, &kv, rd_ck_many, wr_ck, &kv, 1);
 		}
 		if (wn) {
 			kv.keys = nk.kobj;
@@ -1423,6 +1521,13 @@ bench_num_size(size_t n)
 			kv.wkey = wkey_pid;
 			measure_set("num_lookup", "uthash_rwlock", "lookup",
 			    (long long)n, -1, &kv, rd_ut, wr_ut, &kv, 1);
+		}
+		if (wb) {
+			kv.keys = nk.kpid;
+			kv.tab = f;
+			kv.wkey = wkey_pid;
+			measure_set("num_batch", "uthash_rwlock", "lookup_many",
+			    (long long)n, -1, &kv, rd_ut_many, wr_ut, &kv, 1);
 		}
 		if (wn) {
 			kv.keys = nk.kobj;
@@ -2086,6 +2191,36 @@ targets(const size_t *sizes, size_t nsizes)
 		    1) / mops_of("num_lookup", "cds_lfht", "lookup", n, -1, 1, 1),
 		    1.0, 1, "x");
 	}
+	/*
+	 * The batch form against the peers' own batches (one read section
+	 * per 64 keys), and against the peers' single lookups, which is what
+	 * a caller of theirs without a batch API of its own writes.
+	 */
+	for (i = 0; i < nsizes; i++) {
+		long long n = (long long)sizes[i];
+		double m = mops_of("num_batch", "libmult", "lookup_many", n, 1, 1,
+		    -1);
+		size_t p;
+
+		for (p = 0; p < 2; p++) {
+			snprintf(what, sizeof(what), "num lookup_many %lld: "
+			    "libmult / %s batched", n, peers[p]);
+			target(what, m / mops_of("num_batch", peers[p],
+			    "lookup_many", n, -1, 1, -1), 2.0, 1, "x");
+			snprintf(what, sizeof(what), "num lookup_many %lld: "
+			    "libmult / %s single lookups", n, peers[p]);
+			target(what, m / mops_of("num_lookup", peers[p],
+			    "lookup", n, -1, 1, -1), 2.0, 1, "x");
+		}
+		snprintf(what, sizeof(what),
+		    "num lookup_many %lld: libmult / unsync_oa", n);
+		target(what, m / mops_of("num_batch", "unsync_oa",
+		    "lookup_many", n, -1, 1, -1), 0.5, 1, "x");
+		snprintf(what, sizeof(what),
+		    "num lookup_many %lld: reader with writer / read-only", n);
+		target(what, mops_of("num_batch", "libmult", "lookup_many", n, 1,
+		    1, 0) / m, 0.8, 1, "x");
+	}
 	for (i = 0; i < nsizes; i++) {
 		long long n = (long long)sizes[i];
 		double m = mops_of("num_number", "libmult", "number", n, 1, 1, -1);
@@ -2183,7 +2318,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: mult_bench [--quick] [--json] [--only op[,op...]] "
 	    "[--time sec] [--cputime]\n"
-	    "  ops: lookup number memory range_down range_up value_get\n"
+	    "  ops: lookup lookup_many number memory range_down range_up value_get\n"
 	    "       excl_owner instance_info create alloc_free\n");
 	exit(2);
 }
