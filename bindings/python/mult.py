@@ -105,6 +105,10 @@ def _load():
         "mult_range_map": (I, [sp, _u64, _u32, P(_Extent), _size]),
         "mult_range_down": (I, [P(_u64), sp, _u64, _u32, _u64]),
         "mult_range_up": (I, [P(_u64), sp, _u64, _u32, _u64]),
+        "mult_range_down_many": (I, [P(_u64), P(_size), sp, _u64, _u32,
+                                     P(_u64), _size, _u64]),
+        "mult_range_up_many": (I, [P(_u64), P(_size), sp, _u64, _u32,
+                                   P(_u64), _size, _u64]),
         "mult_range_get": (I, [P(_Extent), _size, P(_size), sp, _u64, _u32]),
         "mult_num_alloc": (I, [P(_u64), sp, _u64, _u32, _u64]),
         "mult_num_free": (I, [sp, _u64, _u32, _u64]),
@@ -288,6 +292,23 @@ class Space:
 
     def range_up(self, viewer, dom, res):
         return self._out("mult_range_up", _u64, viewer, dom, res)
+
+    def _many(self, fn, inst, dom, values, miss):
+        values = list(values)
+        n = len(values)
+        out = (_u64 * n)()
+        _check(getattr(_lib, fn)(out, None, self._sp, inst, dom,
+                                 (_u64 * n)(*values), n, miss), fn)
+        return list(out)
+
+    def range_down_many(self, inst, dom, idents, miss):
+        """Resources for many identities, miss where one is unmapped."""
+        return self._many("mult_range_down_many", inst, dom, idents, miss)
+
+    def range_up_many(self, viewer, dom, resources, miss):
+        """Identities viewer sees for many resources, miss where none."""
+        return self._many("mult_range_up_many", viewer, dom, resources,
+                          miss)
 
     def range_get(self, inst, dom):
         """The map as written, [(first, lower, count), ...] by first."""

@@ -72,6 +72,11 @@ class TestLibrary(Base):
         self.assertEqual(self.sp.range_down(ct, self.uid, 0), 100000)
         self.assertEqual(self.sp.range_up(ct, self.uid, 165535), 65535)
         self.assertEqual(self.sp.range_up(mult.HOST, self.uid, 7), 7)
+        self.assertEqual(self.sp.range_down_many(ct, self.uid,
+                                                 [0, 65536, 65535], 65534),
+                         [100000, 65534, 165535])
+        self.assertEqual(self.sp.range_up_many(ct, self.uid, [165535, 7], 0),
+                         [65535, 0])
         self.assertFails(mult.ENOENT, self.sp.range_down, ct, self.uid, 65536)
         self.assertFails(mult.EEXIST, self.sp.range_map, ct, self.uid,
                          [(0, 100000, 1)])

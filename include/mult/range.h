@@ -77,6 +77,59 @@ MULT_API int mult_range_up(uint64_t *id, struct mult_space *sp,
     uint64_t viewer, uint32_t dom, uint64_t res);
 
 /**
+ * Translate @p n identities of @p inst to resources, in one read section.
+ *
+ * The batch form of mult_range_down(), for a caller with many identities
+ * at hand (a list of supplementary groups, the owners of a directory's
+ * files): the read section and the resolution of @p inst and @p dom are
+ * paid once, and the searches, independent of each other, overlap in the
+ * CPU. Like Linux's from_kuid_munged(), an identity without a mapping
+ * gets @p miss (the overflow id, 65534, say); @p found tells how many had
+ * one, which also tells a real @p miss from a substitute. Each answer is
+ * one mult_range_down() would have given at some moment of the call.
+ * Lock-free.
+ *
+ * @param res    receives @p n resources: res[i] for ids[i], or @p miss.
+ * @param found  if not NULL, receives how many identities were mapped.
+ * @param sp     the space.
+ * @param inst   the instance whose identities they are.
+ * @param dom    a range domain.
+ * @param ids    @p n identities; any value.
+ * @param n      how many; 0 only checks @p inst and @p dom.
+ * @param miss   what an unmapped identity translates to.
+ * @return 0, also when some or all identities are unmapped;
+ *         #MULT_EINVAL (@p res or @p ids NULL with @p n > 0, no such
+ *         domain); #MULT_EKIND; #MULT_ESTALE; #MULT_ENOENT (no such
+ *         instance). On error @p res and @p found are not written.
+ */
+MULT_API int mult_range_down_many(uint64_t *res, size_t *found,
+    struct mult_space *sp, uint64_t inst, uint32_t dom, const uint64_t *ids,
+    size_t n, uint64_t miss);
+
+/**
+ * Translate @p n resources to the identities @p viewer sees, in one read
+ * section: the batch form of mult_range_up(), as mult_range_down_many()
+ * is of mult_range_down(). A resource invisible to @p viewer gets
+ * @p miss. Lock-free.
+ *
+ * @param ids     receives @p n identities: ids[i] for res[i], or @p miss.
+ * @param found   if not NULL, receives how many resources were visible.
+ * @param sp      the space.
+ * @param viewer  the instance looking.
+ * @param dom     a range domain.
+ * @param res     @p n resources; any value.
+ * @param n       how many; 0 only checks @p viewer and @p dom.
+ * @param miss    what an invisible resource translates to.
+ * @return 0, also when some or all resources are invisible;
+ *         #MULT_EINVAL (@p ids or @p res NULL with @p n > 0, no such
+ *         domain); #MULT_EKIND; #MULT_ESTALE; #MULT_ENOENT (no such
+ *         instance). On error @p ids and @p found are not written.
+ */
+MULT_API int mult_range_up_many(uint64_t *ids, size_t *found,
+    struct mult_space *sp, uint64_t viewer, uint32_t dom, const uint64_t *res,
+    size_t n, uint64_t miss);
+
+/**
  * Copy out @p inst's map as it was written (lower ids in the parent's view),
  * sorted by first identity. Lock-free.
  *

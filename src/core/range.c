@@ -195,7 +195,7 @@ out:
 }
 
 /* The map of in in dom, for readers; NULL if none was written. */
-static const struct mult__rmap *
+static inline const struct mult__rmap *
 mult__rmap_get(const struct mult__inst *in, uint32_t dom)
 {
 	const struct mult__ds *ds = mult__ds_get(in, dom);
@@ -269,6 +269,102 @@ mult_range_up(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 out:
 	mult_sys_read_exit();
 	return err;
+}
+
+/*
+ * Translate n values x[] through in's map, down (identity to resource) or
+ * up, into y[]; miss where a value has no translation. Returns how many
+ * had one. In a read section. Inlined with up a constant (below), so
+ * each direction gets a loop of its own with nothing in it but the search.
+ */
+static inline size_t
+mult__range_many(const struct mult__dom *d, const struct mult__inst *in,
+    uint32_t dom, int up, const uint64_t *x, uint64_t *y, size_t n,
+    uint64_t miss)
+{
+	const struct mult__rmap *m;
+	size_t i, hits = 0;
+
+	if (in->parent == NULL) {
+		for (i = 0; i < n; i++) {
+			int hit = x[i] >= d->lo && x[i] <= d->hi;
+
+			y[i] = hit ? x[i] : miss;
+			hits += (size_t)hit;
+		}
+		return hits;
+	}
+	if ((m = mult__rmap_get(in, dom)) == NULL) {
+		for (i = 0; i < n; i++)
+			y[i] = miss;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		const struct mult__rext *e = mult__rext_search(up ? m->up :
+		    m->down, m->n, x[i], up);
+		uint64_t off = e != NULL ? x[i] - (up ? e->res : e->first) : 0;
+		int hit = e != NULL && off < e->count;
+
+		y[i] = hit ? (up ? e->first : e->res) + off : miss;
+		hits += (size_t)hit;
+	}
+	return hits;
+}
+
+/* mult__range_many() with its direction a constant, a loop each. */
+static size_t
+mult__range_many_down(const struct mult__dom *d, const struct mult__inst *in,
+    uint32_t dom, const uint64_t *x, uint64_t *y, size_t n, uint64_t miss)
+{
+	return mult__range_many(d, in, dom, 0, x, y, n, miss);
+}
+
+static size_t
+mult__range_many_up(const struct mult__dom *d, const struct mult__inst *in,
+    uint32_t dom, const uint64_t *x, uint64_t *y, size_t n, uint64_t miss)
+{
+	return mult__range_many(d, in, dom, 1, x, y, n, miss);
+}
+
+/* The common body of the two batch translations. */
+static int
+mult__range_many_call(uint64_t *y, size_t *found, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, const uint64_t *x, size_t n, uint64_t miss,
+    int up)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	size_t hits = 0;
+	int err;
+
+	if (n != 0 && (y == NULL || x == NULL))
+		return MULT_EINVAL;
+	mult_sys_read_enter();
+	err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in);
+	if (err == 0)
+		hits = up ? mult__range_many_up(d, in, dom, x, y, n, miss) :
+		    mult__range_many_down(d, in, dom, x, y, n, miss);
+	mult_sys_read_exit();
+	if (err == 0 && found != NULL)
+		*found = hits;
+	return err;
+}
+
+int
+mult_range_down_many(uint64_t *res, size_t *found, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, const uint64_t *ids, size_t n, uint64_t miss)
+{
+	return mult__range_many_call(res, found, sp, inst, dom, ids, n, miss,
+	    0);
+}
+
+int
+mult_range_up_many(uint64_t *ids, size_t *found, struct mult_space *sp,
+    uint64_t viewer, uint32_t dom, const uint64_t *res, size_t n,
+    uint64_t miss)
+{
+	return mult__range_many_call(ids, found, sp, viewer, dom, res, n, miss,
+	    1);
 }
 
 int

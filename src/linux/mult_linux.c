@@ -158,6 +158,8 @@ EXPORT_SYMBOL_GPL(mult_allot_get);
 EXPORT_SYMBOL_GPL(mult_range_map);
 EXPORT_SYMBOL_GPL(mult_range_down);
 EXPORT_SYMBOL_GPL(mult_range_up);
+EXPORT_SYMBOL_GPL(mult_range_down_many);
+EXPORT_SYMBOL_GPL(mult_range_up_many);
 EXPORT_SYMBOL_GPL(mult_range_get);
 EXPORT_SYMBOL_GPL(mult_num_alloc);
 EXPORT_SYMBOL_GPL(mult_num_free);

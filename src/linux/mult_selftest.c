@@ -99,7 +99,7 @@ st_range(struct st *st)
 	struct mult_extent bad = { 0, 300000, 10 };
 	struct mult_extent got[2];
 	struct mult_space *sp = NULL;
-	uint64_t c1, c2, c3, v;
+	uint64_t c1, c2, c3, v, xs[3], ys[3];
 	uint32_t uid, found;
 	size_t n;
 
@@ -133,6 +133,16 @@ st_range(struct st *st)
 	T(0, mult_range_up(&v, sp, c1, uid, 110005));
 	C(v == 10005);
 	T(MULT_ENOENT, mult_range_up(&v, sp, c2, uid, 100000));
+	/* The batch forms: unmapped values get the overflow id. */
+	xs[0] = 5;
+	xs[1] = 10000;
+	xs[2] = 9999;
+	T(0, mult_range_down_many(ys, &n, sp, c2, uid, xs, 3, 65534));
+	C(n == 2 && ys[0] == 110005 && ys[1] == 65534 && ys[2] == 119999);
+	xs[0] = 110005;
+	xs[1] = 100000;
+	T(0, mult_range_up_many(ys, &n, sp, c2, uid, xs, 2, 65534));
+	C(n == 1 && ys[0] == 5 && ys[1] == 65534);
 	T(0, mult_range_get(got, 2, &n, sp, c2, uid));
 	C(n == 1 && got[0].first == 0 && got[0].lower == 10000 &&
 	    got[0].count == 10000);

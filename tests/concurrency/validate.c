@@ -279,6 +279,30 @@ read_one(struct reader *r, uint64_t id)
 		    back != x)
 			fail("up does not invert down", id, res, back);
 	}
+	/* The batch forms: each translated value exactly as above. */
+	{
+		uint64_t xs[8], ys[8], zs[8];
+		size_t k, found;
+
+		for (k = 0; k < 8; k++)
+			xs[k] = rnd(&r->seed) % (SPAN + 10);
+		if (soft(mult_range_down_many(ys, &found, sp, id, uid, xs, 8,
+		    UINT64_MAX), id, "down_many")) {
+			for (k = 0; k < 8; k++)
+				if (ys[k] != UINT64_MAX &&
+				    ys[k] != expect_res(id, xs[k]))
+					fail("down_many: wrong resource", id,
+					    xs[k], ys[k]);
+			if (soft(mult_range_up_many(zs, NULL, sp, id, uid, ys,
+			    8, UINT64_MAX), id, "up_many"))
+				for (k = 0; k < 8; k++)
+					if (ys[k] != UINT64_MAX &&
+					    zs[k] != xs[k])
+						fail("up_many does not invert "
+						    "down_many", id, ys[k],
+						    zs[k]);
+		}
+	}
 	/* Another slot's resource is never visible here. */
 	other = ((slot_of(id) + 1 + rnd(&r->seed) % 7) % SLOTS) * SPAN +
 	    rnd(&r->seed) % SPAN;

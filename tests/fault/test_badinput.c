@@ -431,6 +431,34 @@ t_range(struct rich *r, uint64_t stale, uint64_t never, uint64_t other)
 	BAD(sp, MULT_ENOENT, mult_range_up(&x, sp, r->f1, r->uid, 100000));
 	BAD(sp, MULT_ENOENT, mult_range_up(&x, sp, r->c, r->uid, U64MAX));
 	BAD(sp, MULT_ENOENT, mult_range_up(&x, sp, MULT_HOST, r->port, 0));
+	{
+		uint64_t xs[2] = { 0, U64MAX }, ys[2];
+		size_t nf;
+		int up;
+
+		for (up = 0; up < 2; up++) {
+			int (*fn)(uint64_t *, size_t *, struct mult_space *,
+			    uint64_t, uint32_t, const uint64_t *, size_t,
+			    uint64_t) = up ? mult_range_up_many :
+			    mult_range_down_many;
+
+			BAD(sp, MULT_EINVAL, fn(NULL, &nf, sp, r->c, r->uid, xs,
+			    2, 0));
+			BAD(sp, MULT_EINVAL, fn(ys, &nf, sp, r->c, r->uid, NULL,
+			    2, 0));
+			BAD(sp, MULT_EINVAL, fn(ys, &nf, NULL, r->c, r->uid, xs,
+			    2, 0));
+			BAD(sp, MULT_EINVAL, fn(ys, &nf, sp, r->c, UINT32_MAX,
+			    xs, 2, 0));
+			BAD(sp, MULT_EKIND, fn(ys, &nf, sp, r->c, r->pid, xs, 2,
+			    0));
+			BAD(sp, MULT_ESTALE, fn(ys, &nf, sp, stale, r->uid, xs,
+			    2, 0));
+			BAD(sp, MULT_ENOENT, fn(ys, &nf, sp, never, r->uid, xs,
+			    0, 0));
+			OK(fn(ys, &nf, sp, r->c, r->uid, xs, 2, U64MAX));
+		}
+	}
 
 	BAD(sp, MULT_EINVAL, mult_range_get(got, 4, NULL, sp, r->c, r->uid));
 	BAD(sp, MULT_EINVAL, mult_range_get(NULL, 4, &n, sp, r->c, r->uid));

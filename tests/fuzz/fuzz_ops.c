@@ -184,6 +184,26 @@ reads(struct in *in, struct fz *z)
 		if (rc != 0 || w != a)
 			die("range_down(range_up(res)) != res", rc);
 	}
+	{
+		uint64_t xs[3] = { a, a + 1, a - 1 }, ys[3];
+		size_t found, k, hits = 0;
+		int up, rk;
+
+		for (up = 0; up < 2; up++) {
+			rc = (up ? mult_range_up_many : mult_range_down_many)(
+			    ys, &found, sp, x, d, xs, 3, 77);
+			check_rc(rc, "range_many");
+			for (k = 0, hits = 0; rc == 0 && k < 3; k++) {
+				rk = (up ? mult_range_up : mult_range_down)(&v,
+				    sp, x, d, xs[k]);
+				if (ys[k] != (rk == 0 ? v : 77))
+					die("range_*_many != range_*", rk);
+				hits += rk == 0;
+			}
+			if (rc == 0 && hits != found)
+				die("range_*_many miscounted", rc);
+		}
+	}
 	rc = mult_num_lookup(&v, sp, x, d, a);
 	check_rc(rc, "num_lookup");
 	if (rc == 0) {

@@ -1,9 +1,10 @@
 /*
- * libmult unit tests: range.h: mult_range_map, _down, _up, _get, with Linux
- * user-namespace semantics.
+ * libmult unit tests: range.h: mult_range_map, _down, _up, _get and the
+ * batch forms, with Linux user-namespace semantics.
  * SPDX-License-Identifier: ISC
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 
 #include "helpers.h"
 
@@ -678,6 +679,112 @@ Test(range, destroy_releases_the_map)
 	h_grant(f.sp, d, f.uid, 100000, 65536);
 	h_map1(f.sp, d, f.uid, 1000, 100000, 65536);
 	cr_assert_eq(h_up(f.sp, d, f.uid, 100000), 1000);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+/*
+ * The batch forms agree with mult_range_down() and _up() value by value,
+ * on a full map of 340 extents, for the host (identity on [lo, hi]), for
+ * a child, and for an instance with no map; unmapped values get miss and
+ * found counts the rest, so a miss that is also a real answer is told
+ * apart.
+ */
+Test(range, many_agrees_with_single)
+{
+	struct mult_space *sp = h_space();
+	uint32_t uid = h_dom(sp, "uid", MULT_KIND_RANGE, 10, 4000000, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+	uint64_t u = h_inst(sp, MULT_HOST, "u", 0);
+	struct mult_extent *e = calloc(MULT_EXTENTS_MAX, sizeof *e);
+	uint64_t x[2000], y[2000], z[2000];
+	const uint64_t who[3] = { MULT_HOST, c, u };
+	size_t i, n = 0, w;
+	int up;
+
+	cr_assert_not_null(e);
+	h_grant(sp, c, uid, 1000000, 10000);
+	for (i = 0; i < MULT_EXTENTS_MAX; i++)
+		e[i] = h_ext(10 + 10 * (uint64_t)i,
+		    1000000 + 20 * (339 - (uint64_t)i), 3);
+	cr_assert_eq(mult_range_map(sp, c, uid, e, MULT_EXTENTS_MAX), 0);
+	/* identities and resources, mapped or not, in and out of [lo, hi] */
+	for (i = 0; i < 1000; i++)
+		x[n++] = (i * 7) % 3500;
+	for (i = 0; i < 990; i++)
+		x[n++] = 999990 + (i * 13) % 7000;
+	x[n++] = 0;
+	x[n++] = 9;
+	x[n++] = 4000000;
+	x[n++] = 4000001;
+	x[n++] = 1000003;       /* = miss below: a real answer up from 3 */
+	x[n++] = UINT64_MAX;
+	for (up = 0; up < 2; up++) {
+		for (w = 0; w < 3; w++) {
+			size_t found = 12345, want = 0;
+
+			cr_assert_eq((up ? mult_range_up_many :
+			    mult_range_down_many)(y, &found, sp, who[w], uid,
+			    x, n, 1000003), 0);
+			for (i = 0; i < n; i++) {
+				int rc = (up ? mult_range_up : mult_range_down)(
+				    &z[i], sp, who[w], uid, x[i]);
+
+				cr_assert(rc == 0 || rc == MULT_ENOENT);
+				cr_assert_eq(y[i], rc == 0 ? z[i] : 1000003,
+				    "up %d who %zu x %" PRIu64, up, w, x[i]);
+				want += rc == 0;
+			}
+			cr_assert_eq(found, want, "up %d who %zu", up, w);
+			cr_assert(w == 2 ? want == 0 : want > 100, "up %d who %zu",
+			    up, w);
+		}
+	}
+	h_verify(sp);
+	free(e);
+	mult_space_destroy(sp);
+}
+
+/* Errors write nothing; n == 0 still checks the instance and domain. */
+Test(range, many_errors_write_nothing)
+{
+	struct fix f;
+	uint64_t x[2] = { 0, 1 }, y[2] = { 0xdead, 0xbeef }, s;
+	size_t found = 99;
+	int up;
+
+	fix_init(&f);
+	s = h_stale(f.sp);
+	for (up = 0; up < 2; up++) {
+		int (*fn)(uint64_t *, size_t *, struct mult_space *, uint64_t,
+		    uint32_t, const uint64_t *, size_t, uint64_t) = up ?
+		    mult_range_up_many : mult_range_down_many;
+		uint64_t v = up ? 100000 : 0;
+
+		x[0] = v;
+#define RM_BAD(rc, ...)                                                        \
+	do {                                                                  \
+		cr_assert_eq(fn(__VA_ARGS__), (rc), "up %d", up);              \
+		cr_assert(y[0] == 0xdead && y[1] == 0xbeef && found == 99);    \
+	} while (0)
+		RM_BAD(MULT_EINVAL, NULL, &found, f.sp, f.c, f.uid, x, 2, 0);
+		RM_BAD(MULT_EINVAL, y, &found, f.sp, f.c, f.uid, NULL, 2, 0);
+		RM_BAD(MULT_EINVAL, y, &found, NULL, f.c, f.uid, x, 2, 0);
+		RM_BAD(MULT_EINVAL, y, &found, f.sp, f.c, H_BAD_DOM, x, 2, 0);
+		RM_BAD(MULT_EKIND, y, &found, f.sp, f.c, f.pid, x, 2, 0);
+		RM_BAD(MULT_EKIND, y, &found, f.sp, f.c, f.cpu, x, 2, 0);
+		RM_BAD(MULT_ESTALE, y, &found, f.sp, s, f.uid, x, 2, 0);
+		RM_BAD(MULT_ENOENT, y, &found, f.sp, H_NEVER_ID, f.uid, x, 2,
+		    0);
+		RM_BAD(MULT_ESTALE, NULL, &found, f.sp, s, f.uid, NULL, 0, 0);
+#undef RM_BAD
+		cr_assert_eq(fn(NULL, &found, f.sp, f.c, f.uid, NULL, 0, 0), 0);
+		cr_assert_eq(found, 0);
+		cr_assert_eq(fn(y, NULL, f.sp, f.c, f.uid, x, 1, 7), 0);
+		cr_assert_eq(y[0], up ? 0 : 100000);
+		y[0] = 0xdead;
+		found = 99;
+	}
 	h_verify(f.sp);
 	mult_space_destroy(f.sp);
 }
