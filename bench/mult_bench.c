@@ -1651,6 +1651,18 @@ READER(rd_range_up, struct range_ctx, NOTHING,
     uint64_t r; if (mult_range_up(&r, c->sp, c->inst, c->dom, k) == 0)
 	    sink += r;, NOTHING)
 
+BATCH_READER(rd_range_down_many, struct range_ctx, uint64_t ys[BATCH];,
+    size_t found;
+    if (mult_range_down_many(ys, &found, c->sp, c->inst, c->dom, kb, BATCH,
+	0) != 0 || found != BATCH) DIE("mult_range_down_many failed");,
+    (void)k; sink += ys[b_];, NOTHING, NOTHING)
+
+BATCH_READER(rd_range_up_many, struct range_ctx, uint64_t ys[BATCH];,
+    size_t found;
+    if (mult_range_up_many(ys, &found, c->sp, c->inst, c->dom, kb, BATCH,
+	0) != 0 || found != BATCH) DIE("mult_range_up_many failed");,
+    (void)k; sink += ys[b_];, NOTHING, NOTHING)
+
 /* map_id_range_down_max() and map_id_range_up_max(), count 1 */
 static inline uint64_t
 lx_down(const struct range_ctx *c, uint64_t id)
@@ -1713,8 +1725,9 @@ bench_range(void)
 	static const int depths[] = { 1, 8, 32 };
 	size_t si, di, q;
 	int wd = want("range_down"), wu = want("range_up");
+	int wdm = want("range_down_many"), wum = want("range_up_many");
 
-	if (!wd && !wu)
+	if (!wd && !wu && !wdm && !wum)
 		return;
 	for (si = 0; si < 3; si++) {
 		uint32_t n = sizes[si], i;
@@ -1767,15 +1780,6 @@ bench_range(void)
 			for (lv = 1; lv <= d; lv++)
 				MCHECK(mult_range_map(c.sp, chain[lv], c.dom,
 				    lv == 1 ? lvl1 : ext, n));
-			/*
-			 * Work around a libmult bug (0.1.0): destroying an
-			 * instance whose map was written in a shared range
-			 * domain crashes in mult__charge() when its parent
-			 * has no state in the domain (the writer below does
-			 * that). A limit call gives every ancestor its state.
-			 */
-			MCHECK(mult_limit_set(c.sp, chain[1], c.dom,
-			    MULT_UNLIMITED));
 			c.inst = chain[d];
 			c.ext = lvl1;
 			VERIFY("libmult range_down",
@@ -1799,6 +1803,18 @@ bench_range(void)
 				    d == 1 && more ? wr_range : NULL, &c,
 				    d == 1 && more);
 			}
+			/* The batch forms, 64 values a call. */
+			if (wdm) {
+				c.keys = qd;
+				measure_set("range", "libmult", "range_down_many",
+				    n, d, &c, rd_range_down_many,
+				    d == 1 && more ? wr_range : NULL, &c, 0);
+			}
+			if (wum) {
+				c.keys = qu;
+				measure_set("range", "libmult", "range_up_many",
+				    n, d, &c, rd_range_up_many, NULL, NULL, 0);
+			}
 			mult_space_destroy(c.sp);
 		}
 		/* Linux: bsearch over the flattened extents, both orders */
@@ -1812,12 +1828,12 @@ bench_range(void)
 		memcpy(c.rev, c.fwd, n * sizeof(*c.fwd));
 		qsort(c.fwd, n, sizeof(*c.fwd), lx_cmp_first);
 		qsort(c.rev, n, sizeof(*c.rev), lx_cmp_lower);
-		if (wd) {
+		if (wd || wdm) {
 			c.keys = qd;
 			measure_set("range", "bsearch", "range_down", n, -1, &c,
 			    rd_lx_down, NULL, NULL, !cfg.quick || n == 340);
 		}
-		if (wu) {
+		if (wu || wum) {
 			c.keys = qu;
 			measure_set("range", "bsearch", "range_up", n, -1, &c,
 			    rd_lx_up, NULL, NULL, !cfg.quick || n == 340);
@@ -2242,6 +2258,18 @@ targets(const size_t *sizes, size_t nsizes)
 	    mops_of("range", "libmult", "range_down", 340, 32, 1, -1) /
 	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
 	    "x");
+	target("range down_many 340 extents, depth 1: libmult / bsearch",
+	    mops_of("range", "libmult", "range_down_many", 340, 1, 1, -1) /
+	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
+	    "x");
+	target("range down_many 340 extents, depth 32: libmult / bsearch",
+	    mops_of("range", "libmult", "range_down_many", 340, 32, 1, -1) /
+	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
+	    "x");
+	target("(info) range up_many 340 extents, depth 1: libmult / bsearch",
+	    mops_of("range", "libmult", "range_up_many", 340, 1, 1, -1) /
+	    mops_of("range", "bsearch", "range_up", 340, -1, 1, -1), 4.0, 1,
+	    "x");
 	target("(info) range up 340 extents, depth 1: libmult / bsearch",
 	    mops_of("range", "libmult", "range_up", 340, 1, 1, -1) /
 	    mops_of("range", "bsearch", "range_up", 340, -1, 1, -1), 4.0, 1,
@@ -2318,7 +2346,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: mult_bench [--quick] [--json] [--only op[,op...]] "
 	    "[--time sec] [--cputime]\n"
-	    "  ops: lookup lookup_many number memory range_down range_up value_get\n"
+	    "  ops: lookup lookup_many number memory range_down range_up\n"
+	    "       range_down_many range_up_many value_get\n"
 	    "       excl_owner instance_info create alloc_free\n");
 	exit(2);
 }

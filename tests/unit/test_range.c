@@ -788,3 +788,30 @@ Test(range, many_errors_write_nothing)
 	h_verify(f.sp);
 	mult_space_destroy(f.sp);
 }
+
+/*
+ * Destroying instances mapped in a shared domain whose parents hold no
+ * state in it (no grant, no limit): the benchmark's range writer once had
+ * to work around a crash in the charging of such a destroy.
+ */
+Test(range, destroy_mapped_in_shared_domain_without_parent_state)
+{
+	struct fix f;
+	uint64_t nc, gnc;
+	int i;
+
+	fix_init(&f);
+	for (i = 0; i < 50; i++) {
+		nc = h_inst(f.sp, MULT_HOST, NULL, 0);
+		h_map1(f.sp, nc, f.port, 1, 443, 10);
+		gnc = h_inst(f.sp, nc, NULL, 0);
+		h_map1(f.sp, gnc, f.port, 5, 1, 2);
+		cr_assert_eq(h_down(f.sp, gnc, f.port, 6), 444);
+		if (i % 2)
+			cr_assert_eq(mult_instance_destroy(f.sp, gnc), 0);
+		cr_assert_eq(mult_instance_destroy(f.sp, nc), 0);
+		cr_assert_eq(h_down_rc(f.sp, gnc, f.port, 6), MULT_ESTALE);
+		h_verify(f.sp);
+	}
+	mult_space_destroy(f.sp);
+}
