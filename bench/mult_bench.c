@@ -510,6 +510,11 @@ measure(void *ctx, worker_fn rfn, int nr, worker_fn wfn, void *wctx,
  * 2 readers, and (if wfn) 1 reader + 1 writer, the writer's row after.
  */
 static void
+measure_extra(const char *bench, const char *impl, const char *op,
+    long long size, int depth, void *ctx, worker_fn rfn, worker_fn wfn,
+    void *wctx, int two);
+
+static void
 measure_set(const char *bench, const char *impl, const char *op,
     long long size, int depth, void *ctx, worker_fn rfn, worker_fn wfn,
     void *wctx, int two)
@@ -518,6 +523,17 @@ measure_set(const char *bench, const char *impl, const char *op,
 
 	measure(ctx, rfn, 1, NULL, NULL, &r, &w);
 	emit(bench, impl, op, size, depth, 1, -1, r, NAN);
+	measure_extra(bench, impl, op, size, depth, ctx, rfn, wfn, wctx, two);
+}
+
+/* measure_set() less its first row: 2 readers, reader beside writer. */
+static void
+measure_extra(const char *bench, const char *impl, const char *op,
+    long long size, int depth, void *ctx, worker_fn rfn, worker_fn wfn,
+    void *wctx, int two)
+{
+	double r, w;
+
 	if (two) {
 		measure(ctx, rfn, 2, NULL, NULL, &r, &w);
 		emit(bench, impl, op, size, depth, 2, -1, r, NAN);
@@ -527,6 +543,32 @@ measure_set(const char *bench, const char *impl, const char *op,
 		emit(bench, impl, op, size, depth, 1, 0, r, NAN);
 		emit(bench, impl, op, size, depth, 1, 1, w, NAN);
 	}
+}
+
+/*
+ * One reader's best run for each of k (context, reader) pairs, their runs
+ * interleaved round by round, so that a slow spell of the machine falls
+ * on all of them alike. For rows that are compared with each other (the
+ * depths, a peer): measured one after another, the machine's drift would
+ * read as a difference.
+ */
+static void
+measure_interleaved(void *const *ctx, const worker_fn *rfn, size_t k,
+    double *best)
+{
+	double r, w;
+	size_t i, j;
+
+	for (j = 0; j < k; j++) {
+		best[j] = 0;
+		run_once(ctx[j], rfn[j], 1, NULL, NULL, cfg.warm, &r, &w);
+	}
+	for (i = 0; i < (size_t)(cfg.quick ? cfg.reps : 2 * cfg.reps); i++)
+		for (j = 0; j < k; j++) {
+			run_once(ctx[j], rfn[j], 1, NULL, NULL, cfg.rep, &r, &w);
+			if (r > best[j])
+				best[j] = r;
+		}
 }
 
 /* Run fn(arg) in a fresh thread (for liburcu: its own registration). */
@@ -1545,37 +1587,45 @@ bench_num_size(size_t n)
 	num_keys_free(&nk);
 }
 
-/* Numbered lookup and number at depths 1, 8, 32 (libmult only). */
+/*
+ * Numbered lookup and number at depths 1, 8, 32 (libmult only), the depths
+ * measured interleaved.
+ */
 static void
 bench_num_depth(size_t n)
 {
 	static const int depths[] = { 1, 8, 32 };
+	static const char *const ops[] = { "lookup", "number" };
+	static const worker_fn rds[] = { rd_mult_lookup, rd_mult_number };
+	struct num_mult m[3];
+	void *ctx[3];
+	worker_fn fn[3];
+	double best[3];
 	struct num_keys nk;
-	size_t i;
+	size_t i, o;
 
 	if (!want("lookup") && !want("number"))
 		return;
 	num_keys_make(&nk, n);
-	for (i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
-		struct num_mult m;
-		double r, w;
-
-		num_mult_build(&m, n, depths[i]);
-		m.nkeys = n;
-		if (want("lookup")) {
-			m.keys = nk.kpid;
-			measure(&m, rd_mult_lookup, 1, NULL, NULL, &r, &w);
-			emit("num_depth", "libmult", "lookup", (long long)n,
-			    depths[i], 1, -1, r, NAN);
-		}
-		if (want("number")) {
-			m.keys = nk.kobj;
-			measure(&m, rd_mult_number, 1, NULL, NULL, &r, &w);
-			emit("num_depth", "libmult", "number", (long long)n,
-			    depths[i], 1, -1, r, NAN);
-		}
-		mult_space_destroy(m.sp);
+	for (i = 0; i < 3; i++) {
+		num_mult_build(&m[i], n, depths[i]);
+		m[i].nkeys = n;
+		ctx[i] = &m[i];
 	}
+	for (o = 0; o < 2; o++) {
+		if (!want(ops[o]))
+			continue;
+		for (i = 0; i < 3; i++) {
+			m[i].keys = o == 0 ? nk.kpid : nk.kobj;
+			fn[i] = rds[o];
+		}
+		measure_interleaved(ctx, fn, 3, best);
+		for (i = 0; i < 3; i++)
+			emit("num_depth", "libmult", ops[o], (long long)n,
+			    depths[i], 1, -1, best[i], NAN);
+	}
+	for (i = 0; i < 3; i++)
+		mult_space_destroy(m[i].sp);
 	num_keys_free(&nk);
 }
 
@@ -1718,16 +1768,31 @@ wr_range(struct worker *w)
 	worker_done(w, ops);
 }
 
+/* One of the range read operations the benchmark runs. */
+struct rop {
+	const char *op;
+	int want;
+	worker_fn rd;
+};
+
 static void
 bench_range(void)
 {
 	static const uint32_t sizes[] = { 5, 64, 340 };
 	static const int depths[] = { 1, 8, 32 };
-	size_t si, di, q;
-	int wd = want("range_down"), wu = want("range_up");
-	int wdm = want("range_down_many"), wum = want("range_up_many");
+	const struct rop rops[4] = {
+		{ "range_down", want("range_down"), rd_range_down },
+		{ "range_up", want("range_up"), rd_range_up },
+		{ "range_down_many", want("range_down_many"),
+		    rd_range_down_many },
+		{ "range_up_many", want("range_up_many"), rd_range_up_many },
+	};
+	struct range_ctx cs[3];
+	struct counting cnt[3];
+	size_t si, di, q, nd;
+	int more, up;
 
-	if (!wd && !wu && !wdm && !wum)
+	if (!rops[0].want && !rops[1].want && !rops[2].want && !rops[3].want)
 		return;
 	for (si = 0; si < 3; si++) {
 		uint32_t n = sizes[si], i;
@@ -1761,61 +1826,35 @@ bench_range(void)
 			ed[q] = qu[q];
 			eu[q] = qd[q];
 		}
-		for (di = 0; di < 3; di++) {
-			struct counting cnt = { 0, 0, 0 };
-			/* quick: the depth sweep and threads only at 340 */
-			int more = !cfg.quick || n == 340;
+		/* quick: the depth sweep and threads only at 340 */
+		more = !cfg.quick || n == 340;
+		nd = more ? 3 : 1;
+		for (di = 0; di < nd; di++) {
 			struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(
 			    MULT_KIND_RANGE, 0, 0xffffffffULL);
 			uint64_t chain[MAXDEPTH + 1];
+			struct range_ctx *x = &cs[di];
 			int d = depths[di], lv;
 
-			if (d > 1 && !more)
-				continue;
-
+			memset(x, 0, sizeof(*x));
+			memset(&cnt[di], 0, sizeof(cnt[di]));
 			o.flags = MULT_DOMAIN_SHARED;
-			c.sp = space_new(&cnt);
-			MCHECK(mult_domain_create(&c.dom, c.sp, "uid", &o));
-			make_chain(c.sp, chain, d);
+			x->n = n;
+			x->sp = space_new(&cnt[di]);
+			MCHECK(mult_domain_create(&x->dom, x->sp, "uid", &o));
+			make_chain(x->sp, chain, d);
 			for (lv = 1; lv <= d; lv++)
-				MCHECK(mult_range_map(c.sp, chain[lv], c.dom,
+				MCHECK(mult_range_map(x->sp, chain[lv], x->dom,
 				    lv == 1 ? lvl1 : ext, n));
-			c.inst = chain[d];
-			c.ext = lvl1;
+			x->inst = chain[d];
+			x->ext = lvl1;
+			x->nkeys = RQUERIES;
 			VERIFY("libmult range_down",
-			    MCHECK(mult_range_down(&got, c.sp, c.inst, c.dom, k)),
-			    qd, ed, (size_t)RQUERIES);
+			    MCHECK(mult_range_down(&got, x->sp, x->inst, x->dom,
+			    k)), qd, ed, (size_t)RQUERIES);
 			VERIFY("libmult range_up",
-			    MCHECK(mult_range_up(&got, c.sp, c.inst, c.dom, k)),
-			    qu, eu, (size_t)RQUERIES);
-			c.nkeys = RQUERIES;
-			if (wd) {
-				c.keys = qd;
-				measure_set("range", "libmult", "range_down", n,
-				    d, &c, rd_range_down,
-				    d == 1 && more ? wr_range : NULL, &c,
-				    d == 1 && more);
-			}
-			if (wu) {
-				c.keys = qu;
-				measure_set("range", "libmult", "range_up", n, d,
-				    &c, rd_range_up,
-				    d == 1 && more ? wr_range : NULL, &c,
-				    d == 1 && more);
-			}
-			/* The batch forms, 64 values a call. */
-			if (wdm) {
-				c.keys = qd;
-				measure_set("range", "libmult", "range_down_many",
-				    n, d, &c, rd_range_down_many,
-				    d == 1 && more ? wr_range : NULL, &c, 0);
-			}
-			if (wum) {
-				c.keys = qu;
-				measure_set("range", "libmult", "range_up_many",
-				    n, d, &c, rd_range_up_many, NULL, NULL, 0);
-			}
-			mult_space_destroy(c.sp);
+			    MCHECK(mult_range_up(&got, x->sp, x->inst, x->dom,
+			    k)), qu, eu, (size_t)RQUERIES);
 		}
 		/* Linux: bsearch over the flattened extents, both orders */
 		c.fwd = xmalloc(n * sizeof(*c.fwd));
@@ -1828,16 +1867,62 @@ bench_range(void)
 		memcpy(c.rev, c.fwd, n * sizeof(*c.fwd));
 		qsort(c.fwd, n, sizeof(*c.fwd), lx_cmp_first);
 		qsort(c.rev, n, sizeof(*c.rev), lx_cmp_lower);
-		if (wd || wdm) {
-			c.keys = qd;
-			measure_set("range", "bsearch", "range_down", n, -1, &c,
-			    rd_lx_down, NULL, NULL, !cfg.quick || n == 340);
+		c.nkeys = RQUERIES;
+		/*
+		 * Per direction, every single-reader row (libmult's calls and
+		 * batches at each depth, bsearch) interleaved; then the
+		 * 2-reader and writer rows.
+		 */
+		for (up = 0; up < 2; up++) {
+			const struct rop *one = &rops[up], *many = &rops[2 + up];
+			void *ctx[7];
+			worker_fn fn[7];
+			const struct rop *what[7];
+			int dep[7];
+			double best[7];
+			size_t k = 0, j;
+
+			if (!one->want && !many->want)
+				continue;
+			for (di = 0; di < nd; di++) {
+				cs[di].keys = up ? qu : qd;
+				if (one->want) {
+					ctx[k] = &cs[di];
+					fn[k] = one->rd;
+					what[k] = one;
+					dep[k++] = depths[di];
+				}
+				if (many->want) {
+					ctx[k] = &cs[di];
+					fn[k] = many->rd;
+					what[k] = many;
+					dep[k++] = depths[di];
+				}
+			}
+			c.keys = up ? qu : qd;
+			ctx[k] = &c;
+			fn[k] = up ? rd_lx_up : rd_lx_down;
+			what[k] = NULL;
+			dep[k++] = -1;
+			measure_interleaved(ctx, fn, k, best);
+			for (j = 0; j < k; j++)
+				emit("range", what[j] != NULL ? "libmult" :
+				    "bsearch", what[j] != NULL ? what[j]->op :
+				    up ? "range_up" : "range_down", n, dep[j], 1,
+				    -1, best[j], NAN);
+			if (!more)
+				continue;
+			if (one->want)
+				measure_extra("range", "libmult", one->op, n, 1,
+				    &cs[0], one->rd, wr_range, &cs[0], 1);
+			if (many->want && !up)
+				measure_extra("range", "libmult", many->op, n, 1,
+				    &cs[0], many->rd, wr_range, &cs[0], 0);
+			measure_extra("range", "bsearch", up ? "range_up" :
+			    "range_down", n, -1, &c, fn[k - 1], NULL, NULL, 1);
 		}
-		if (wu || wum) {
-			c.keys = qu;
-			measure_set("range", "bsearch", "range_up", n, -1, &c,
-			    rd_lx_up, NULL, NULL, !cfg.quick || n == 340);
-		}
+		for (di = 0; di < nd; di++)
+			mult_space_destroy(cs[di].sp);
 		free(c.fwd);
 		free(c.rev);
 		free(ext);
