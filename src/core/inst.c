@@ -178,7 +178,7 @@ mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now)
 	rel(sp, ds->map);
 	rel(sp, ds->objs);
 	rel(sp, ds->vals);
-	mult__radix_retire(sp, ds->ids, now);
+	mult__radix_retire(sp, ds->ids, ds->leaves, now);
 	rel(sp, ds);
 }
 

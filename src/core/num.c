@@ -72,8 +72,8 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 			    &idx);
 		if (err != 0)
 			goto out;
-		if ((err = mult__radix_prepare(sp, &ds->ids, d->radix_top,
-		    idx)) != 0)
+		if ((err = mult__radix_prepare(sp, &ds->ids, &ds->leaves,
+		    d->radix_top, idx)) != 0)
 			goto out;
 		ds->pending = idx;
 	}

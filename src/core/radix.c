@@ -11,7 +11,8 @@
  * reader walks it knowing each level's shift. The writer only ever adds
  * nodes (the root, or a missing child), each fully built before its
  * release store, and changes leaf slots in place with single word stores.
- * Nodes are freed with the tree.
+ * Nodes are freed with the tree; leaves come from the tree's own chunks
+ * (struct mult__rchunk), so a tree's leaves stay together in memory.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -71,14 +72,33 @@ mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
 	return MULT_ENOSPC;
 }
 
+/* A new empty node at shift: a leaf from the tree's chunks, else its own. */
 static struct mult__rnode *
-mult__rnode_new(struct mult_space *sp, uint32_t shift)
+mult__rnode_new(struct mult_space *sp, struct mult__rchunk **leaves,
+    uint32_t shift)
 {
-	struct mult__rnode *n = mult__alloc(sp, sizeof(*n));
+	struct mult__rchunk *c = *leaves;
+	struct mult__rnode *n;
 
-	if (n != NULL)
-		n->shift = shift;
-	return n;
+	if (shift > 0) {
+		n = mult__alloc(sp, sizeof(*n));
+		if (n != NULL)
+			n->shift = shift;
+		return n;
+	}
+	if (c == NULL || c->used == c->cap) {
+		uint32_t cap = c == NULL ? 1 : c->cap < MULT__RCHUNK_MAX ?
+		    2 * c->cap : MULT__RCHUNK_MAX;
+		struct mult__rchunk *nc = mult__alloc(sp, sizeof(*nc) +
+		    cap * sizeof(struct mult__rnode));
+
+		if (nc == NULL)
+			return NULL;
+		nc->cap = cap;
+		nc->next = c;
+		*leaves = c = nc;
+	}
+	return &c->leaf[c->used++];     /* zeroed: shift 0, count 0 */
 }
 
 /* The root's shift for identities [0, span): the height's last level. */
@@ -100,14 +120,14 @@ mult__radix_top(uint64_t span)
  */
 int
 mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
-    uint32_t top, uint64_t idx)
+    struct mult__rchunk **leaves, uint32_t top, uint64_t idx)
 {
 	struct mult__rnode *root = *rootp, *n;
 
 	MULT__ASSERT(top + MULT__RADIX_BITS >= 64 ||
 	    (idx >> (top + MULT__RADIX_BITS)) == 0);
 	if (root == NULL) {
-		root = mult__rnode_new(sp, top);
+		root = mult__rnode_new(sp, leaves, top);
 		if (root == NULL)
 			return MULT_ENOMEM;
 		mult__store_rel(rootp, root);
@@ -116,7 +136,8 @@ mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
 		struct mult__rnode *c = mult__rchild(n, n->shift, idx);
 
 		if (c == NULL) {
-			c = mult__rnode_new(sp, n->shift - MULT__RADIX_BITS);
+			c = mult__rnode_new(sp, leaves,
+			    n->shift - MULT__RADIX_BITS);
 			if (c == NULL)
 				return MULT_ENOMEM;
 			mult__store_rel(&n->slot[(idx >> n->shift) & MULT__RADIX_MASK],
@@ -159,16 +180,18 @@ mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj)
 	}
 }
 
-/* Free every node: now (nobody can see it) or after a grace period. */
+/*
+ * Free every node, the interior ones one by one and the leaves by their
+ * chunks: now (nobody can see them) or after a grace period.
+ */
 void
-mult__radix_retire(struct mult_space *sp, struct mult__rnode *root, int now)
+mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
+    struct mult__rchunk *leaves, int now)
 {
 	struct mult__rnode *stack[MULT__RADIX_DEPTH];
 	uint32_t pos[MULT__RADIX_DEPTH];
-	int top = 0;
+	int top = root != NULL ? 0 : -1;
 
-	if (root == NULL)
-		return;
 	stack[0] = root;
 	pos[0] = 0;
 	while (top >= 0) {
@@ -184,10 +207,19 @@ mult__radix_retire(struct mult_space *sp, struct mult__rnode *root, int now)
 			}
 			continue;
 		}
-		if (now)
+		if (n->shift > 0 && now)
 			mult__free(sp, n);
-		else
+		else if (n->shift > 0)
 			mult__retire(sp, n);
 		top--;
+	}
+	while (leaves != NULL) {
+		struct mult__rchunk *next = leaves->next;
+
+		if (now)
+			mult__free(sp, leaves);
+		else
+			mult__retire(sp, leaves);
+		leaves = next;
 	}
 }

@@ -123,7 +123,8 @@ Test(corrupt, i1_object_in_two_siblings)
 	struct mult__ds *ds = ds_of(f.b, f.pid);
 
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
-	ok(mult__radix_prepare(f.sp, &ds->ids, f.sp->doms[f.pid]->radix_top, 7));
+	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
+	    f.sp->doms[f.pid]->radix_top, 7));
 	mult__radix_set(ds->ids, 7, f.obj_a);
 	mult__ht_insert(ds->objs, f.sp->seed, f.obj_a, 7);
 	expect(1, MULT_HOST, f.pid);
@@ -231,7 +232,8 @@ Test(corrupt, i6_visibility_numbered)
 	ok(mult_verify(NULL, f.sp));
 	ds = ds_of(child, f.pid);
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
-	ok(mult__radix_prepare(f.sp, &ds->ids, f.sp->doms[f.pid]->radix_top, 9));
+	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
+	    f.sp->doms[f.pid]->radix_top, 9));
 	mult__radix_set(ds->ids, 9, obj);
 	mult__ht_insert(ds->objs, f.sp->seed, obj, 9);
 	expect(6, parent, f.pid);
