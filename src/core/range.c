@@ -35,6 +35,40 @@ mult__rext_search(const struct mult__rext *v, uint32_t n, uint64_t x,
 	return (by_res ? base->res : base->first) <= x ? base : NULL;
 }
 
+/*
+ * mult__rext_search() for MULT__LANES values at once, into e[]: the
+ * halving steps of the searches run side by side, so their dependent
+ * loads overlap in the CPU instead of one search waiting on the next.
+ */
+#define MULT__LANES 4
+
+static inline void
+mult__rext_search_lanes(const struct mult__rext *v, uint32_t n,
+    const uint64_t *x, int by_res, const struct mult__rext **e)
+{
+	const struct mult__rext *b0 = v, *b1 = v, *b2 = v, *b3 = v;
+
+#define MULT__STEP(b, x)                                                       \
+	do {                                                                  \
+		const struct mult__rext *mid_ = (b) + half;                   \
+		(b) = (by_res ? mid_->res : mid_->first) <= (x) ? mid_ : (b); \
+	} while (0)
+	while (n > 1) {
+		uint32_t half = n / 2;
+
+		MULT__STEP(b0, x[0]);
+		MULT__STEP(b1, x[1]);
+		MULT__STEP(b2, x[2]);
+		MULT__STEP(b3, x[3]);
+		n -= half;
+	}
+#undef MULT__STEP
+	e[0] = (by_res ? b0->res : b0->first) <= x[0] ? b0 : NULL;
+	e[1] = (by_res ? b1->res : b1->first) <= x[1] ? b1 : NULL;
+	e[2] = (by_res ? b2->res : b2->first) <= x[2] ? b2 : NULL;
+	e[3] = (by_res ? b3->res : b3->first) <= x[3] ? b3 : NULL;
+}
+
 /* Insertion sort: n <= 340, writers only, no recursion, no extra memory. */
 static void
 mult__rext_sort(struct mult__rext *v, uint32_t n, int by_res)
@@ -271,6 +305,18 @@ out:
 	return err;
 }
 
+/* y = the translation of x by e (found for x, or NULL), or miss; 1 if any. */
+static inline size_t
+mult__range_one(const struct mult__rext *e, int up, uint64_t x, uint64_t *y,
+    uint64_t miss)
+{
+	uint64_t off = e != NULL ? x - (up ? e->res : e->first) : 0;
+	int hit = e != NULL && off < e->count;
+
+	*y = hit ? (up ? e->first : e->res) + off : miss;
+	return (size_t)hit;
+}
+
 /*
  * Translate n values x[] through in's map, down (identity to resource) or
  * up, into y[]; miss where a value has no translation. Returns how many
@@ -283,7 +329,8 @@ mult__range_many(const struct mult__dom *d, const struct mult__inst *in,
     uint64_t miss)
 {
 	const struct mult__rmap *m;
-	size_t i, hits = 0;
+	const struct mult__rext *lane[MULT__LANES];
+	size_t i, l, hits = 0;
 
 	if (in->parent == NULL) {
 		for (i = 0; i < n; i++) {
@@ -299,15 +346,16 @@ mult__range_many(const struct mult__dom *d, const struct mult__inst *in,
 			y[i] = miss;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		const struct mult__rext *e = mult__rext_search(up ? m->up :
-		    m->down, m->n, x[i], up);
-		uint64_t off = e != NULL ? x[i] - (up ? e->res : e->first) : 0;
-		int hit = e != NULL && off < e->count;
-
-		y[i] = hit ? (up ? e->first : e->res) + off : miss;
-		hits += (size_t)hit;
+	for (i = 0; i + MULT__LANES <= n; i += MULT__LANES) {
+		mult__rext_search_lanes(up ? m->up : m->down, m->n, x + i, up,
+		    lane);
+		for (l = 0; l < MULT__LANES; l++)
+			hits += mult__range_one(lane[l], up, x[i + l], &y[i + l],
+			    miss);
 	}
+	for (; i < n; i++)
+		hits += mult__range_one(mult__rext_search(up ? m->up : m->down,
+		    m->n, x[i], up), up, x[i], &y[i], miss);
 	return hits;
 }
 
