@@ -185,6 +185,49 @@ out:
 	return err;
 }
 
+/*
+ * An empty node, where a batch walk goes on from a missing child: its
+ * steps need no branch, and it reads 0 at the leaf.
+ */
+static const struct mult__rnode mult__rnode_none;
+
+static inline const struct mult__rnode *
+mult__rchild_or_none(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
+{
+	const struct mult__rnode *c = mult__rchild(n, shift, idx);
+
+	return c != NULL ? c : &mult__rnode_none;
+}
+
+/*
+ * The objects at four identity offsets idx[] (any value; above last reads
+ * 0) of the tree at root, into o[]: the four walks take their levels
+ * together, each in a register of its own, so their dependent loads
+ * overlap instead of one walk waiting on the next.
+ */
+static inline void
+mult__radix_get4(const struct mult__rnode *root, uint32_t top, uint64_t last,
+    const uint64_t *idx, uint64_t *o)
+{
+	const struct mult__rnode *r = root != NULL ? root : &mult__rnode_none;
+	const struct mult__rnode *n0 = idx[0] <= last ? r : &mult__rnode_none;
+	const struct mult__rnode *n1 = idx[1] <= last ? r : &mult__rnode_none;
+	const struct mult__rnode *n2 = idx[2] <= last ? r : &mult__rnode_none;
+	const struct mult__rnode *n3 = idx[3] <= last ? r : &mult__rnode_none;
+	uint32_t shift;
+
+	for (shift = top; shift > 0; shift -= MULT__RADIX_BITS) {
+		n0 = mult__rchild_or_none(n0, shift, idx[0]);
+		n1 = mult__rchild_or_none(n1, shift, idx[1]);
+		n2 = mult__rchild_or_none(n2, shift, idx[2]);
+		n3 = mult__rchild_or_none(n3, shift, idx[3]);
+	}
+	o[0] = mult__load(&n0->slot[idx[0] & MULT__RADIX_MASK]);
+	o[1] = mult__load(&n1->slot[idx[1] & MULT__RADIX_MASK]);
+	o[2] = mult__load(&n2->slot[idx[2] & MULT__RADIX_MASK]);
+	o[3] = mult__load(&n3->slot[idx[3] & MULT__RADIX_MASK]);
+}
+
 int
 mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
     uint64_t inst, uint32_t dom, const uint64_t *ids, size_t n)
@@ -206,10 +249,21 @@ mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
 		root = mult__load_acq(&ds->ids);
 	/*
 	 * Unsigned wrap folds "below lo" into "above the span". The loop
-	 * body is the radix walk alone, so the misses of a big tree's
-	 * leaves overlap across keys.
+	 * body is the radix walks alone, four at a time, so the misses of a
+	 * big tree's leaves overlap across keys.
 	 */
-	for (i = 0; i < n; i++) {
+	for (i = 0; i + 4 <= n; i += 4) {
+		uint64_t idx[4];
+		size_t l;
+
+		for (l = 0; l < 4; l++)
+			idx[l] = ids[i + l] - d->lo;
+		mult__radix_get4(root, d->radix_top, d->hi - d->lo, idx,
+		    objs + i);
+		for (l = 0; l < 4; l++)
+			hits += objs[i + l] != 0;
+	}
+	for (; i < n; i++) {
 		uint64_t idx = ids[i] - d->lo, o = 0;
 
 		if (idx <= d->hi - d->lo)
