@@ -2038,75 +2038,120 @@ wr_info(struct worker *w)
 
 #define MQUERIES 4096
 
+/* The space and keys for one misc op (0 value, 1 excl, 2 info) at depth d. */
+static void
+misc_build(struct misc_ctx *c, int op, int d, struct counting *cnt,
+    uint64_t *keys)
+{
+	uint64_t chain[MAXDEPTH + 1];
+	size_t q;
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	c->keys = keys;
+	c->nkeys = MQUERIES;
+	c->sp = space_new(cnt);
+	if (op == 0) {
+		struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(
+		    MULT_KIND_VALUE, 0, 0);
+
+		MCHECK(mult_domain_create(&c->dom, c->sp, "uts", &o));
+		make_chain(c->sp, chain, d);
+		c->inst = chain[d];
+		for (k = 0; k < NVKEYS; k++) {
+			char v[64];
+
+			snprintf(v, sizeof(v), "value-%d-of-%s", k, vkeys[k]);
+			MCHECK(mult_value_set(c->sp, c->inst, c->dom, vkeys[k],
+			    v, strlen(v)));
+		}
+		for (q = 0; q < MQUERIES; q++)
+			keys[q] = rng() % NVKEYS;
+	} else if (op == 1) {
+		struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(
+		    MULT_KIND_EXCLUSIVE, 0, 2 * XUNITS - 1);
+		uint64_t sib;
+
+		MCHECK(mult_domain_create(&c->dom, c->sp, "cpu", &o));
+		make_chain(c->sp, chain, d);
+		/* level k holds [0, XUNITS - XSTEP * k) */
+		for (k = 1; k <= d; k++)
+			MCHECK(mult_allot_grant(c->sp, chain[k], c->dom, 0,
+			    XUNITS - XSTEP * (uint64_t)k));
+		/*
+		 * Siblings hold XSTEP units each of [XUNITS, 2 * XUNITS), one
+		 * for each level the chain lacks, so the owner index has the
+		 * same 34 intervals at every depth: an owner search costs
+		 * log(intervals), and this measures what depth adds to it.
+		 */
+		for (k = d; k < MAXDEPTH; k++) {
+			MCHECK(mult_instance_create(&sib, c->sp, MULT_HOST,
+			    NULL, 0));
+			MCHECK(mult_allot_grant(c->sp, sib, c->dom, XUNITS +
+			    XSTEP * (uint64_t)(k - d), XSTEP));
+		}
+		MCHECK(mult_instance_create(&c->other, c->sp, MULT_HOST, NULL,
+		    0));
+		for (q = 0; q < MQUERIES; q++)
+			keys[q] = rng() % (2 * XUNITS);
+	} else {
+		make_chain(c->sp, chain, d);
+		/* random members of the chain, the host included */
+		for (q = 0; q < MQUERIES; q++)
+			keys[q] = chain[rng() % (uint64_t)(d + 1)];
+	}
+}
+
+/*
+ * value get, exclusive owner, instance info at depths 1, 8, 32, the
+ * depths' runs interleaved; the writer's rows at depth 1.
+ */
 static void
 bench_misc(void)
 {
 	static const int depths[] = { 1, 8, 32 };
-	uint64_t *keys = xmalloc(MQUERIES * sizeof(uint64_t));
-	size_t di, q;
+	static const struct {
+		const char *bench, *op;
+		long long size;     /* -1: the depth + 1 instances */
+		worker_fn rd, wr;
+	} ops[] = {
+		{ "value", "value_get", NVKEYS, rd_value, wr_value },
+		{ "excl", "excl_owner", 2 * XUNITS, rd_excl, wr_excl },
+		{ "instance", "instance_info", -1, rd_info, wr_info },
+	};
+	size_t op, di;
 
-	for (di = 0; di < 3; di++) {
-		int d = depths[di], k;
-		struct misc_ctx c;
-		uint64_t chain[MAXDEPTH + 1];
-		struct counting cnt = { 0, 0, 0 };
+	for (op = 0; op < 3; op++) {
+		struct misc_ctx c[3];
+		struct counting cnt[3];
+		uint64_t *keys[3];
+		void *ctx[3];
+		worker_fn fn[3];
+		double best[3];
 
-		memset(&c, 0, sizeof(c));
-		c.keys = keys;
-		c.nkeys = MQUERIES;
-		if (want("value_get")) {
-			struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(
-			    MULT_KIND_VALUE, 0, 0);
-
-			c.sp = space_new(&cnt);
-			MCHECK(mult_domain_create(&c.dom, c.sp, "uts", &o));
-			make_chain(c.sp, chain, d);
-			c.inst = chain[d];
-			for (k = 0; k < NVKEYS; k++) {
-				char v[64];
-
-				snprintf(v, sizeof(v), "value-%d-of-%s", k,
-				    vkeys[k]);
-				MCHECK(mult_value_set(c.sp, c.inst, c.dom,
-				    vkeys[k], v, strlen(v)));
-			}
-			for (q = 0; q < MQUERIES; q++)
-				keys[q] = rng() % NVKEYS;
-			measure_set("value", "libmult", "value_get", NVKEYS, d,
-			    &c, rd_value, d == 1 ? wr_value : NULL, &c, d == 1);
-			mult_space_destroy(c.sp);
+		if (!want(ops[op].op))
+			continue;
+		for (di = 0; di < 3; di++) {
+			memset(&cnt[di], 0, sizeof(cnt[di]));
+			keys[di] = xmalloc(MQUERIES * sizeof(uint64_t));
+			misc_build(&c[di], (int)op, depths[di], &cnt[di],
+			    keys[di]);
+			ctx[di] = &c[di];
+			fn[di] = ops[op].rd;
 		}
-		if (want("excl_owner")) {
-			struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(
-			    MULT_KIND_EXCLUSIVE, 0, XUNITS - 1);
-
-			c.sp = space_new(&cnt);
-			MCHECK(mult_domain_create(&c.dom, c.sp, "cpu", &o));
-			make_chain(c.sp, chain, d);
-			/* level k holds [0, XUNITS - XSTEP * k) */
-			for (k = 1; k <= d; k++)
-				MCHECK(mult_allot_grant(c.sp, chain[k], c.dom, 0,
-				    XUNITS - XSTEP * (uint64_t)k));
-			MCHECK(mult_instance_create(&c.other, c.sp, MULT_HOST,
-			    NULL, 0));
-			for (q = 0; q < MQUERIES; q++)
-				keys[q] = rng() % XUNITS;
-			measure_set("excl", "libmult", "excl_owner", XUNITS, d,
-			    &c, rd_excl, d == 1 ? wr_excl : NULL, &c, d == 1);
-			mult_space_destroy(c.sp);
-		}
-		if (want("instance_info")) {
-			c.sp = space_new(&cnt);
-			make_chain(c.sp, chain, d);
-			/* random members of the chain, the host included */
-			for (q = 0; q < MQUERIES; q++)
-				keys[q] = chain[rng() % (uint64_t)(d + 1)];
-			measure_set("instance", "libmult", "instance_info", d + 1,
-			    d, &c, rd_info, d == 1 ? wr_info : NULL, &c, d == 1);
-			mult_space_destroy(c.sp);
+		measure_interleaved(ctx, fn, 3, best);
+		for (di = 0; di < 3; di++)
+			emit(ops[op].bench, "libmult", ops[op].op,
+			    ops[op].size < 0 ? depths[di] + 1 : ops[op].size,
+			    depths[di], 1, -1, best[di], NAN);
+		measure_extra(ops[op].bench, "libmult", ops[op].op,
+		    ops[op].size < 0 ? 2 : ops[op].size, 1, &c[0], ops[op].rd,
+		    ops[op].wr, &c[0], 1);
+		for (di = 0; di < 3; di++) {
+			mult_space_destroy(c[di].sp);
+			free(keys[di]);
 		}
 	}
-	free(keys);
 }
 
 /* ==== scale: instances =================================================== */
@@ -2393,7 +2438,7 @@ targets(const size_t *sizes, size_t nsizes)
 			{ "range", "range_down", 340 },
 			{ "range", "range_up", 340 },
 			{ "value", "value_get", NVKEYS },
-			{ "excl", "excl_owner", XUNITS },
+			{ "excl", "excl_owner", 2 * XUNITS },
 		};
 		size_t k;
 
