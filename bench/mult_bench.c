@@ -2227,48 +2227,59 @@ set_limits(struct num_mult *m)
 		    k == 0 ? 4194304 : (uint64_t)1 << 21));
 }
 
+/*
+ * Charging: allocation and free at depths 1 and 8, and lookups, each with
+ * and without limits at every level; the rows compared take their runs
+ * in turn.
+ */
 static void
 bench_charge(void)
 {
 	static const int depths[] = { 1, 8 };
+	struct num_mult m[4];
+	void *ctx[4];
+	worker_fn fn[4];
+	double best[4];
 	struct num_keys nk;
+	uint64_t dummy = 0;
 	size_t i;
 
 	if (want("alloc_free")) {
-		uint64_t dummy = 0;
-
-		for (i = 0; i < 2; i++) {
-			struct num_mult m;
-			double r, w;
-
-			num_mult_build(&m, 1000, depths[i]);
-			m.keys = &dummy;
-			m.nkeys = 1;
-			measure(&m, rd_alloc_free, 1, NULL, NULL, &r, &w);
-			emit("charge", "libmult", "alloc_free", 1000, depths[i],
-			    1, -1, r, NAN);
-			set_limits(&m);
-			measure(&m, rd_alloc_free, 1, NULL, NULL, &r, &w);
-			emit("charge", "libmult", "alloc_free_limited", 1000,
-			    depths[i], 1, -1, r, NAN);
-			mult_space_destroy(m.sp);
+		/* m[2d] without limits, m[2d + 1] with, at depths[d] */
+		for (i = 0; i < 4; i++) {
+			num_mult_build(&m[i], 1000, depths[i / 2]);
+			m[i].keys = &dummy;
+			m[i].nkeys = 1;
+			if (i % 2)
+				set_limits(&m[i]);
+			ctx[i] = &m[i];
+			fn[i] = rd_alloc_free;
+		}
+		measure_interleaved(ctx, fn, 4, best);
+		for (i = 0; i < 4; i++) {
+			emit("charge", "libmult", i % 2 ? "alloc_free_limited" :
+			    "alloc_free", 1000, depths[i / 2], 1, -1, best[i],
+			    NAN);
+			mult_space_destroy(m[i].sp);
 		}
 	}
 	if (want("lookup")) {
-		struct num_mult m;
-		double r, w;
-
 		num_keys_make(&nk, 100000);
-		num_mult_build(&m, 100000, 1);
-		m.keys = nk.kpid;
-		m.nkeys = nk.n;
-		measure(&m, rd_mult_lookup, 1, NULL, NULL, &r, &w);
-		emit("charge", "libmult", "lookup", 100000, 1, 1, -1, r, NAN);
-		set_limits(&m);
-		measure(&m, rd_mult_lookup, 1, NULL, NULL, &r, &w);
-		emit("charge", "libmult", "lookup_limited", 100000, 1, 1, -1, r,
-		    NAN);
-		mult_space_destroy(m.sp);
+		for (i = 0; i < 2; i++) {
+			num_mult_build(&m[i], 100000, 1);
+			m[i].keys = nk.kpid;
+			m[i].nkeys = nk.n;
+			if (i == 1)
+				set_limits(&m[i]);
+			ctx[i] = &m[i];
+			fn[i] = rd_mult_lookup;
+		}
+		measure_interleaved(ctx, fn, 2, best);
+		for (i = 0; i < 2; i++) {
+			emit("charge", "libmult", i ? "lookup_limited" :
+			    "lookup", 100000, 1, 1, -1, best[i], NAN);
+			mult_space_destroy(m[i].sp);
+		}
 		num_keys_free(&nk);
 	}
 }
