@@ -2386,30 +2386,31 @@ targets(const size_t *sizes, size_t nsizes)
 		target(what, m / mops_of("num_number", "ck_ht", "number", n, -1,
 		    1, -1), 2.0, 1, "x");
 	}
-	target("range down 340 extents, depth 1: libmult / bsearch",
-	    mops_of("range", "libmult", "range_down", 340, 1, 1, -1) /
-	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
-	    "x");
-	target("range down 340 extents, depth 32: libmult / bsearch",
-	    mops_of("range", "libmult", "range_down", 340, 32, 1, -1) /
-	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
-	    "x");
-	target("range down_many 340 extents, depth 1: libmult / bsearch",
-	    mops_of("range", "libmult", "range_down_many", 340, 1, 1, -1) /
-	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
-	    "x");
-	target("range down_many 340 extents, depth 32: libmult / bsearch",
-	    mops_of("range", "libmult", "range_down_many", 340, 32, 1, -1) /
-	    mops_of("range", "bsearch", "range_down", 340, -1, 1, -1), 4.0, 1,
-	    "x");
-	target("(info) range up_many 340 extents, depth 1: libmult / bsearch",
-	    mops_of("range", "libmult", "range_up_many", 340, 1, 1, -1) /
-	    mops_of("range", "bsearch", "range_up", 340, -1, 1, -1), 4.0, 1,
-	    "x");
-	target("(info) range up 340 extents, depth 1: libmult / bsearch",
-	    mops_of("range", "libmult", "range_up", 340, 1, 1, -1) /
-	    mops_of("range", "bsearch", "range_up", 340, -1, 1, -1), 4.0, 1,
-	    "x");
+	{
+		static const struct {
+			const char *what, *op, *peer;
+			int depth;
+		} rt[] = {
+			{ "range down 340 extents, depth 1: libmult / bsearch",
+			    "range_down", "range_down", 1 },
+			{ "range down 340 extents, depth 32: libmult / bsearch",
+			    "range_down", "range_down", 32 },
+			{ "range down_many 340 extents, depth 1: libmult / "
+			    "bsearch", "range_down_many", "range_down", 1 },
+			{ "range down_many 340 extents, depth 32: libmult / "
+			    "bsearch", "range_down_many", "range_down", 32 },
+			{ "(info) range up_many 340 extents, depth 1: libmult / "
+			    "bsearch", "range_up_many", "range_up", 1 },
+			{ "(info) range up 340 extents, depth 1: libmult / "
+			    "bsearch", "range_up", "range_up", 1 },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(rt) / sizeof(rt[0]); k++)
+			target(rt[k].what, mops_of("range", "libmult", rt[k].op,
+			    340, rt[k].depth, 1, -1) / mops_of("range",
+			    "bsearch", rt[k].peer, 340, -1, 1, -1), 4.0, 1, "x");
+	}
 	{
 		const struct row *r = NULL;
 		size_t k;
