@@ -69,7 +69,8 @@ MULT_API int mult_num_lookup(uint64_t *obj, struct mult_space *sp,
  * one mult_num_lookup() would have given at some moment of the call; the
  * batch is not a snapshot of all of them at one moment. Lock-free.
  *
- * @param objs   receives @p n objects: objs[i] for ids[i], 0 where none.
+ * @param objs   receives @p n objects: objs[i] for ids[i], 0 where none;
+ *               it may be @p ids itself, to translate in place.
  * @param found  if not NULL, receives how many objs[] are not 0.
  * @param sp     the space.
  * @param inst   the instance.

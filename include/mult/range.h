@@ -89,7 +89,8 @@ MULT_API int mult_range_up(uint64_t *id, struct mult_space *sp,
  * one mult_range_down() would have given at some moment of the call.
  * Lock-free.
  *
- * @param res    receives @p n resources: res[i] for ids[i], or @p miss.
+ * @param res    receives @p n resources: res[i] for ids[i], or @p miss;
+ *               it may be @p ids itself, to translate in place.
  * @param found  if not NULL, receives how many identities were mapped.
  * @param sp     the space.
  * @param inst   the instance whose identities they are.
@@ -112,7 +113,8 @@ MULT_API int mult_range_down_many(uint64_t *res, size_t *found,
  * is of mult_range_down(). A resource invisible to @p viewer gets
  * @p miss. Lock-free.
  *
- * @param ids     receives @p n identities: ids[i] for res[i], or @p miss.
+ * @param ids     receives @p n identities: ids[i] for res[i], or @p miss;
+ *                it may be @p res itself, to translate in place.
  * @param found   if not NULL, receives how many resources were visible.
  * @param sp      the space.
  * @param viewer  the instance looking.

@@ -472,7 +472,7 @@ Test(num, destroy_frees_the_objects_everywhere)
 Test(num, lookup_many_agrees_with_lookup)
 {
 	struct fix f;
-	uint64_t ids[300], objs[300], i;
+	uint64_t ids[300], objs[300], z[300], i;
 	size_t n = 0, found = 7, want = 0;
 
 	fix_init(&f);
@@ -498,6 +498,14 @@ Test(num, lookup_many_agrees_with_lookup)
 	}
 	cr_assert_gt(want, 100);
 	cr_assert_eq(found, want);
+	/* In place: ids and objs one array. */
+	for (i = 0; i < n; i++)
+		z[i] = ids[i];
+	cr_assert_eq(mult_num_lookup_many(z, &found, f.sp, f.c, f.pid, z, n),
+	    0);
+	cr_assert_eq(found, want);
+	for (i = 0; i < n; i++)
+		cr_assert_eq(z[i], objs[i]);
 	/* The sibling sees none of them; found may be NULL. */
 	cr_assert_eq(mult_num_lookup_many(objs, NULL, f.sp, f.s, f.pid, ids,
 	    n), 0);

@@ -740,6 +740,16 @@ Test(range, many_agrees_with_single)
 				want += rc == 0;
 			}
 			cr_assert_eq(found, want, "up %d who %zu", up, w);
+			/* In place: the input array receives the answers. */
+			for (i = 0; i < cnt; i++)
+				z[i] = x[i];
+			cr_assert_eq((up % 2 ? mult_range_up_many :
+			    mult_range_down_many)(z, &found, sp, who[w], uid,
+			    z, cnt, 1000003), 0);
+			cr_assert_eq(found, want);
+			for (i = 0; i < cnt; i++)
+				cr_assert_eq(z[i], y[i], "in place, x %" PRIu64,
+				    x[i]);
 			cr_assert(w == 2 ? want == 0 : want > 100, "up %d who %zu",
 			    up, w);
 		}
