@@ -664,10 +664,11 @@ make_chain(struct mult_space *sp, uint64_t *c, int depth)
 #define BATCH 64
 
 /*
- * The read loop: every context type starts with the key array; OP uses k
- * and adds to sink.
+ * The frame of every reader: its context (each type starts with the key
+ * array), its start in the keys, then LOOP, one batch of BATCH keys, until
+ * the run stops.
  */
-#define READER(name, TYPE, SETUP, OP, TEARDOWN)                               \
+#define READER_FRAME(name, TYPE, SETUP, LOOP, TEARDOWN)                       \
 	static void name(struct worker *w)                                    \
 	{                                                                     \
 		TYPE *c = w->ctx;                                             \
@@ -677,55 +678,47 @@ make_chain(struct mult_space *sp, uint64_t *c, int depth)
 		SETUP                                                         \
 		worker_ready(w);                                              \
 		while (!stopped()) {                                          \
-			int b_;                                               \
-			for (b_ = 0; b_ < BATCH; b_++) {                      \
-				uint64_t k = keys[i];                         \
-				if (++i == n)                                 \
-					i = 0;                                \
-				OP                                            \
-			}                                                     \
+			LOOP                                                  \
 			ops += BATCH;                                         \
 		}                                                             \
 		worker_done(w, ops);                                          \
 		TEARDOWN                                                      \
 		sink_add(sink);                                               \
 	}
+
+/* The read loop: one key at a time; OP uses k and adds to sink. */
+#define READER(name, TYPE, SETUP, OP, TEARDOWN)                               \
+	READER_FRAME(name, TYPE, SETUP,                                       \
+	    int b_;                                                           \
+	    for (b_ = 0; b_ < BATCH; b_++) {                                  \
+		uint64_t k = keys[i];                                         \
+		if (++i == n)                                                 \
+			i = 0;                                                \
+		OP                                                            \
+	    }, TEARDOWN)
 
 #define NOTHING
 
 /*
  * The batch loop, for readers holding many keys at once: BEGIN (which sees
  * kb, the batch's BATCH keys), OP for each key k of it, END. Peers take
- * one read section per batch here, as libmult's batch call does.
+ * one read section per batch here, as libmult's batch call does. Keys
+ * must be at least BATCH.
  */
 #define BATCH_READER(name, TYPE, SETUP, BEGIN, OP, END, TEARDOWN)            \
-	static void name(struct worker *w)                                    \
-	{                                                                     \
-		TYPE *c = w->ctx;                                             \
-		const uint64_t *keys = c->keys;                               \
-		size_t n = c->nkeys, i = (w->idx * (n / 2 + 1)) % n;          \
-		uint64_t sink = 0, ops = 0;                                   \
-		SETUP                                                         \
-		worker_ready(w);                                              \
-		while (!stopped()) {                                          \
-			const uint64_t *kb;                                   \
-			int b_;                                               \
-			if (i + BATCH > n)                                    \
-				i = 0;                                        \
-			kb = keys + i;                                        \
-			i += BATCH;                                           \
-			BEGIN                                                 \
-			for (b_ = 0; b_ < BATCH; b_++) {                      \
-				uint64_t k = kb[b_];                          \
-				OP                                            \
-			}                                                     \
-			END                                                   \
-			ops += BATCH;                                         \
-		}                                                             \
-		worker_done(w, ops);                                          \
-		TEARDOWN                                                      \
-		sink_add(sink);                                               \
-	}
+	READER_FRAME(name, TYPE, SETUP,                                       \
+	    const uint64_t *kb;                                               \
+	    int b_;                                                           \
+	    if (i + BATCH > n)                                                \
+		i = 0;                                                        \
+	    kb = keys + i;                                                    \
+	    i += BATCH;                                                       \
+	    BEGIN                                                             \
+	    for (b_ = 0; b_ < BATCH; b_++) {                                  \
+		uint64_t k = kb[b_];                                          \
+		OP                                                            \
+	    }                                                                 \
+	    END, TEARDOWN)
 
 /* ==== numbered: libmult =================================================== */
 
