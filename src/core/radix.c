@@ -188,38 +188,35 @@ void
 mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
     struct mult__rchunk *leaves, int now)
 {
+	void (*rel)(struct mult_space *, void *) = now ? mult__free :
+	    mult__retire;
 	struct mult__rnode *stack[MULT__RADIX_DEPTH];
 	uint32_t pos[MULT__RADIX_DEPTH];
-	int top = root != NULL ? 0 : -1;
+	int top = root != NULL && root->shift > 0 ? 0 : -1;
 
+	/* The interior nodes, children first; leaves are in the chunks. */
 	stack[0] = root;
 	pos[0] = 0;
 	while (top >= 0) {
 		struct mult__rnode *n = stack[top];
 
-		if (n->shift > 0 && pos[top] < MULT__RADIX_FAN) {
+		if (pos[top] < MULT__RADIX_FAN) {
 			struct mult__rnode *c =
 			    (struct mult__rnode *)(uintptr_t)n->slot[pos[top]++];
 
-			if (c != NULL) {
+			if (c != NULL && c->shift > 0) {
 				stack[++top] = c;
 				pos[top] = 0;
 			}
 			continue;
 		}
-		if (n->shift > 0 && now)
-			mult__free(sp, n);
-		else if (n->shift > 0)
-			mult__retire(sp, n);
+		rel(sp, n);
 		top--;
 	}
 	while (leaves != NULL) {
 		struct mult__rchunk *next = leaves->next;
 
-		if (now)
-			mult__free(sp, leaves);
-		else
-			mult__retire(sp, leaves);
+		rel(sp, leaves);
 		leaves = next;
 	}
 }
