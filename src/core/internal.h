@@ -62,10 +62,11 @@ struct mult__htab {
 #define MULT__RADIX_FAN (1u << MULT__RADIX_BITS)
 
 /*
- * A numbered domain's trees all have the height its span needs (at most six
- * levels for 2^32 identities), fixed when the domain is made: a reader
- * knows each level's shift without loading it, so a lookup is one
- * dependent load per level.
+ * A tree is as tall as its largest identity needs, as Linux's IDR is: a
+ * thousand pids take two levels, four million take four, whatever the
+ * domain's span. The reader learns the root's height with the root
+ * itself, from the low bits of the published root word (mult__rtag()),
+ * so a lookup is one dependent load per level and nothing more.
  */
 struct mult__rnode {
 	struct mult__blk blk;
@@ -150,7 +151,8 @@ struct mult__ds {
 	struct mult__ivec *allot;   /* published; NULL: none of its own */
 	struct mult__rmap *map;     /* published; range; NULL: not written */
 	/* numbered */
-	struct mult__rnode *ids;    /* published root: identity - lo -> object */
+	uintptr_t ids;              /* published root word (mult__rtag()):
+	                               identity - lo -> object */
 	struct mult__htab *objs;    /* published: object -> (identity - lo) | HERE */
 	/* value */
 	struct mult__vtab *vals;    /* published */
@@ -238,7 +240,7 @@ struct mult__dom {
 	uint32_t flags;
 	uint32_t value_max;
 	uint64_t lo, hi;
-	uint32_t radix_top;         /* numbered: the radix root's shift */
+	uint32_t radix_top;         /* numbered: the tallest root's shift */
 	struct mult__ivec *owners;  /* published: isolated range and exclusive */
 	struct mult__ivec *pending; /* writer: an owner index being prepared */
 	int has_pending;            /* writer: pending (maybe NULL) replaces owners */
@@ -280,13 +282,13 @@ void mult__ht_remove(struct mult__htab *t, struct mult__hent *e);
 
 /* ---- radix.c ------------------------------------------------------------ */
 
-int mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
+int mult__radix_free_index(uintptr_t root, uint64_t from,
     uint64_t span, uint64_t *out);
 uint32_t mult__radix_top(uint64_t span);
-int mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
+int mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
     struct mult__rchunk **leaves, uint32_t top, uint64_t idx);
-void mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj);
-void mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
+void mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj);
+void mult__radix_retire(struct mult_space *sp, uintptr_t root,
     struct mult__rchunk *leaves, int now);
 
 /* ---- inst.c ------------------------------------------------------------- */
@@ -482,16 +484,54 @@ mult__rchild(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
 }
 
 /*
- * The object at idx (below the domain's span), or 0, in the tree whose
- * root is at shift top. Lock-free.
+ * A tree's root word: the root's address (nodes are 8-byte aligned), and
+ * in its three low bits how many levels the root stands below the
+ * domain's tallest root (shift top). A tree may be up to seven levels
+ * shorter than the domain allows; a taller one is simply not as short as
+ * it could be. The writer publishes a new word when the tree grows a
+ * level, with the old root as the new one's first child, so a reader with
+ * either word walks a well-formed tree.
+ */
+#define MULT__RTAG_MASK ((uintptr_t)7)
+
+static inline uintptr_t
+mult__rtag(const struct mult__rnode *root, uint32_t top, uint32_t shift)
+{
+	return (uintptr_t)root | ((top - shift) / MULT__RADIX_BITS);
+}
+
+static inline struct mult__rnode *
+mult__rroot(uintptr_t r)
+{
+	return (struct mult__rnode *)(r & ~MULT__RTAG_MASK);
+}
+
+static inline uint32_t
+mult__rshift(uintptr_t r, uint32_t top)
+{
+	return top - MULT__RADIX_BITS * (uint32_t)(r & MULT__RTAG_MASK);
+}
+
+/* Does a root at shift cover identity offset idx? */
+static inline int
+mult__rcovers(uint32_t shift, uint64_t idx)
+{
+	return ((idx >> shift) >> MULT__RADIX_BITS) == 0;
+}
+
+/*
+ * The object at idx (below the domain's span), or 0, in the tree of root
+ * word r, in a domain whose tallest root is at shift top. Lock-free.
  */
 static inline uint64_t
-mult__radix_get(const struct mult__rnode *root, uint32_t top, uint64_t idx)
+mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
 {
-	const struct mult__rnode *n = root;
-	uint32_t shift;
+	const struct mult__rnode *n = mult__rroot(r);
+	uint32_t shift = mult__rshift(r, top);
 
-	for (shift = top; n != NULL && shift > 0; shift -= MULT__RADIX_BITS)
+	if (!mult__rcovers(shift, idx))
+		return 0;
+	for (; n != NULL && shift > 0; shift -= MULT__RADIX_BITS)
 		n = mult__rchild(n, shift, idx);
 	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
 }

@@ -201,9 +201,9 @@ mult__rchild_or_none(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
 
 /*
  * The objects at four identity offsets idx[] (any value; above last reads
- * 0) of the tree at root, into o[]: the four walks take their levels
- * together, each in a register of its own, so their dependent loads
- * overlap instead of one walk waiting on the next.
+ * 0) of the tree at root, whose shift is top, into o[]: the four walks
+ * take their levels together, each in a register of its own, so their
+ * dependent loads overlap instead of one walk waiting on the next.
  */
 static inline void
 mult__radix_get4(const struct mult__rnode *root, uint32_t top, uint64_t last,
@@ -235,7 +235,9 @@ mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
 	struct mult__dom *d;
 	struct mult__inst *in;
 	const struct mult__ds *ds;
-	const struct mult__rnode *root = NULL;
+	uintptr_t r = 0;
+	uint64_t last;
+	uint32_t shift;
 	size_t i, hits = 0;
 	int err;
 
@@ -246,7 +248,12 @@ mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
 		goto out;
 	ds = mult__ds_get(in, dom);
 	if (ds != NULL)
-		root = mult__load_acq(&ds->ids);
+		r = mult__load_acq(&ds->ids);
+	/* The last offset the tree can hold: the span's, or its root's. */
+	shift = mult__rshift(r, d->radix_top);
+	last = d->hi - d->lo;
+	if (!mult__rcovers(shift, last))
+		last = ((uint64_t)1 << (shift + MULT__RADIX_BITS)) - 1;
 	/*
 	 * Unsigned wrap folds "below lo" into "above the span". The loop
 	 * body is the radix walks alone, four at a time, so the misses of a
@@ -258,16 +265,15 @@ mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
 
 		for (l = 0; l < 4; l++)
 			idx[l] = ids[i + l] - d->lo;
-		mult__radix_get4(root, d->radix_top, d->hi - d->lo, idx,
-		    objs + i);
+		mult__radix_get4(mult__rroot(r), shift, last, idx, objs + i);
 		for (l = 0; l < 4; l++)
 			hits += objs[i + l] != 0;
 	}
 	for (; i < n; i++) {
 		uint64_t idx = ids[i] - d->lo, o = 0;
 
-		if (idx <= d->hi - d->lo)
-			o = mult__radix_get(root, d->radix_top, idx);
+		if (idx <= last)
+			o = mult__radix_get(r, d->radix_top, idx);
 		objs[i] = o;
 		hits += o != 0;
 	}

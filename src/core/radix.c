@@ -7,10 +7,11 @@
  * (at most six levels for 2^32 identities), never a probe sequence, and the
  * leaves cost 8 bytes per identity when the identities are dense.
  *
- * Every tree of a domain has the height the domain's span needs, so a
- * reader walks it knowing each level's shift. The writer only ever adds
- * nodes (the root, or a missing child), each fully built before its
- * release store, and changes leaf slots in place with single word stores.
+ * A tree is as tall as its largest identity needs; the reader finds the
+ * root's height in the root word (mult__rtag()). The writer only ever adds
+ * nodes (a missing child, or levels above the root, the old root becoming
+ * the new one's first child), each fully built before its release store,
+ * and changes leaf slots in place with single word stores.
  * Nodes are freed with the tree; leaves come from the tree's own chunks
  * (struct mult__rchunk), so a tree's leaves stay together in memory.
  *
@@ -23,15 +24,17 @@
  * skipped using the writer's counts. Writer only.
  */
 int
-mult__radix_free_index(const struct mult__rnode *root, uint64_t from,
-    uint64_t span, uint64_t *out)
+mult__radix_free_index(uintptr_t r, uint64_t from, uint64_t span,
+    uint64_t *out)
 {
+	const struct mult__rnode *root = mult__rroot(r);
 	uint64_t idx = from;
 
 	while (idx < span) {
 		const struct mult__rnode *n = root;
 
-		if (n == NULL) {
+		/* Nothing is stored beyond what the root covers. */
+		if (n == NULL || !mult__rcovers(n->shift, idx)) {
 			*out = idx;
 			return 0;
 		}
@@ -114,23 +117,66 @@ mult__radix_top(uint64_t span)
 }
 
 /*
- * Make sure every node on the path to idx exists, the root (at shift top)
- * included. Publishes only empty nodes: invisible to readers' answers, so
- * a failure halfway changes nothing they can see.
+ * The root of *rootp raised to shift, by new levels above it whose first
+ * child is the old root, published at once; or ENOMEM and nothing
+ * changed. An empty tree gets a root at shift.
+ */
+static int
+mult__radix_raise(struct mult_space *sp, uintptr_t *rootp,
+    struct mult__rchunk **leaves, uint32_t top, uint32_t shift)
+{
+	struct mult__rnode *old = mult__rroot(*rootp), *n = old, *p;
+	uint32_t s;
+
+	if (old == NULL) {
+		if ((n = mult__rnode_new(sp, leaves, shift)) == NULL)
+			return MULT_ENOMEM;
+	} else {
+		for (s = old->shift + MULT__RADIX_BITS; s <= shift;
+		    s += MULT__RADIX_BITS) {
+			if ((p = mult__rnode_new(sp, leaves, s)) == NULL) {
+				/* Nobody has seen the new levels. */
+				while (n != old) {
+					p = (struct mult__rnode *)(uintptr_t)
+					    n->slot[0];
+					mult__free(sp, n);
+					n = p;
+				}
+				return MULT_ENOMEM;
+			}
+			p->slot[0] = (uint64_t)(uintptr_t)n;
+			p->count = n->count == MULT__RADIX_FAN;
+			n = p;
+		}
+	}
+	MULT__ASSERT(((uintptr_t)n & MULT__RTAG_MASK) == 0);
+	mult__store_rel(rootp, mult__rtag(n, top, shift));
+	return 0;
+}
+
+/*
+ * Make sure every node on the path to idx exists, the root included, in
+ * a domain whose tallest root is at shift top. Publishes only empty
+ * nodes: invisible to readers' answers, so a failure halfway changes
+ * nothing they can see.
  */
 int
-mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
+mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
     struct mult__rchunk **leaves, uint32_t top, uint64_t idx)
 {
-	struct mult__rnode *root = *rootp, *n;
+	struct mult__rnode *root = mult__rroot(*rootp), *n;
+	uint32_t need = mult__radix_top(idx + 1), low;
+	int err;
 
-	MULT__ASSERT(top + MULT__RADIX_BITS >= 64 ||
-	    (idx >> (top + MULT__RADIX_BITS)) == 0);
-	if (root == NULL) {
-		root = mult__rnode_new(sp, leaves, top);
-		if (root == NULL)
-			return MULT_ENOMEM;
-		mult__store_rel(rootp, root);
+	MULT__ASSERT(mult__rcovers(top, idx));
+	/* The tag counts at most seven levels below top. */
+	low = top > 7 * MULT__RADIX_BITS ? top - 7 * MULT__RADIX_BITS : 0;
+	if (need < low)
+		need = low;
+	if (root == NULL || root->shift < need) {
+		if ((err = mult__radix_raise(sp, rootp, leaves, top, need)) != 0)
+			return err;
+		root = mult__rroot(*rootp);
 	}
 	for (n = root; n->shift > 0;) {
 		struct mult__rnode *c = mult__rchild(n, n->shift, idx);
@@ -153,10 +199,10 @@ mult__radix_prepare(struct mult_space *sp, struct mult__rnode **rootp,
  * and keep the full-subtree counts.
  */
 void
-mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj)
+mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj)
 {
 	struct mult__rnode *path[MULT__RADIX_DEPTH];
-	struct mult__rnode *n = root;
+	struct mult__rnode *n = mult__rroot(root);
 	uint64_t old;
 	int depth = 0, full;
 
@@ -185,9 +231,10 @@ mult__radix_set(struct mult__rnode *root, uint64_t idx, uint64_t obj)
  * chunks: now (nobody can see them) or after a grace period.
  */
 void
-mult__radix_retire(struct mult_space *sp, struct mult__rnode *root,
+mult__radix_retire(struct mult_space *sp, uintptr_t r,
     struct mult__rchunk *leaves, int now)
 {
+	struct mult__rnode *root = mult__rroot(r);
 	void (*rel)(struct mult_space *, void *) = now ? mult__free :
 	    mult__retire;
 	struct mult__rnode *stack[MULT__RADIX_DEPTH];

@@ -297,15 +297,23 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	uint32_t pos[11];
 	int top = 0;
 
+	const struct mult__rnode *root = mult__rroot(ds->ids);
+	uint32_t rtop = v->sp->doms[dom]->radix_top;
+	uint64_t tag = ds->ids & MULT__RTAG_MASK;
+
 	*count = 0;
-	if (ds->ids == NULL)
+	if (root == NULL)
 		return 0;
-	/* Readers walk by the domain's height, never by the nodes' shifts. */
-	if (ds->ids->shift != mult__radix_top(span) ||
-	    v->sp->doms[dom]->radix_top != ds->ids->shift)
-		FAIL(8, in, NULL, ds->ids->shift, mult__radix_top(span),
+	/*
+	 * Readers walk by the height in the root word, never by the nodes'
+	 * shifts: the two must agree, below the domain's tallest root.
+	 */
+	if (rtop != mult__radix_top(span) ||
+	    tag * MULT__RADIX_BITS > rtop ||
+	    root->shift != mult__rshift(ds->ids, rtop))
+		FAIL(8, in, NULL, root->shift, tag,
 		    "radix root at the wrong height");
-	stack[0] = ds->ids;
+	stack[0] = root;
 	base[0] = 0;
 	pos[0] = 0;
 	while (top >= 0) {

@@ -310,7 +310,7 @@ d_ds(struct dump *d, const struct mult__dom *dom, const struct mult__ds *ds)
 		break;
 	case MULT_KIND_NUMBERED:
 		d_printf(d, "  cursor=%llu\n", (ull)ds->cursor);
-		d_radix(d, ds->ids);
+		d_radix(d, mult__rroot(ds->ids));
 		d_objs(d, ds->objs);
 		break;
 	default:
@@ -322,7 +322,7 @@ d_ds(struct dump *d, const struct mult__dom *dom, const struct mult__ds *ds)
 	    ds->allot != NULL)
 		d_ivec(d, "STRAY-allot", ds->allot, 0);
 	if (dom->kind != MULT_KIND_NUMBERED &&
-	    (ds->ids != NULL || (ds->objs != NULL && ds->objs->live != 0)))
+	    (ds->ids != 0 || (ds->objs != NULL && ds->objs->live != 0)))
 		d_printf(d, "  STRAY-numbered\n");
 	if (dom->kind != MULT_KIND_VALUE && ds->vals != NULL)
 		d_printf(d, "  STRAY-vals\n");

@@ -169,18 +169,30 @@ Test(corrupt, i3_num_indexes_disagree)
 {
 	struct mult__ds *ds = ds_of(f.b, f.pid);
 
-	leaf_of(ds->ids, 0)->slot[0] = 0xdead;
+	leaf_of(mult__rroot(ds->ids), 0)->slot[0] = 0xdead;
 	expect(3, f.b, f.pid);
 }
 
-/* A radix tree of another height than its domain's would mislead readers. */
+/* A root word that says another height than its root's would mislead
+ * readers: they walk by the word. */
+Test(corrupt, radix_root_word_at_the_wrong_height)
+{
+	struct mult__ds *ds = ds_of(f.b, f.pid);
+
+	cr_assert_neq(mult__rroot(ds->ids), NULL);
+	ds->ids ^= 1;
+	expect(8, f.b, f.pid);
+}
+
+/* The same, the other way: the root's shift changed under its word. */
 Test(corrupt, radix_root_at_the_wrong_height)
 {
 	struct mult__ds *ds = ds_of(f.b, f.pid);
 
-	cr_assert_gt(ds->ids->shift, 0);
-	ds->ids->shift -= MULT__RADIX_BITS;
+	mult__rroot(ds->ids)->shift += MULT__RADIX_BITS;
 	expect(8, f.b, f.pid);
+	/* The teardown walks the tree by the nodes' shifts. */
+	mult__rroot(ds->ids)->shift -= MULT__RADIX_BITS;
 }
 
 /* I4: a's map reaches resources outside a's allotment (b's). */

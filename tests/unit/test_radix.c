@@ -1,0 +1,163 @@
+/*
+ * libmult unit tests: the numbered domains' radix trees (src/core/radix.c)
+ * from inside: a tree is as tall as its largest identity needs, grows a
+ * level at a time or several at once without losing what it holds, and a
+ * growth that runs out of memory leaves the tree as it was.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+struct tree {
+	uintptr_t root;
+	struct mult__rchunk *leaves;
+	uint32_t top;
+};
+
+/* Store obj at idx, as an allocation does: prepare the path, then set. */
+static int
+put(struct mult_space *sp, struct tree *t, uint64_t idx, uint64_t obj)
+{
+	int err = mult__radix_prepare(sp, &t->root, &t->leaves, t->top, idx);
+
+	if (err == 0)
+		mult__radix_set(t->root, idx, obj);
+	return err;
+}
+
+static uint32_t
+height(const struct tree *t)
+{
+	return mult__rshift(t->root, t->top) / MULT__RADIX_BITS + 1;
+}
+
+Test(radix, height_follows_the_largest_identity)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(4194304) };
+	uint64_t idx;
+
+	cr_assert_eq(t.top, 18);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 5), 0);
+	cr_assert_eq(put(sp, &t, 0, 100), 0);
+	cr_assert_eq(height(&t), 1, "one leaf for identity 0");
+	cr_assert_eq(put(sp, &t, 63, 163), 0);
+	cr_assert_eq(height(&t), 1);
+	cr_assert_eq(put(sp, &t, 64, 164), 0);
+	cr_assert_eq(height(&t), 2);
+	cr_assert_eq(put(sp, &t, 4095, 4195), 0);
+	cr_assert_eq(height(&t), 2);
+	/* from two levels to the domain's four at once */
+	cr_assert_eq(put(sp, &t, 4194303, 7), 0);
+	cr_assert_eq(height(&t), 4);
+	cr_assert_eq(mult__rshift(t.root, t.top), t.top);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 0), 100);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 63), 163);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 64), 164);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 4095), 4195);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 4194303), 7);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 4096), 0);
+	/* the free index runs past what a short root covers */
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx), 0);
+	cr_assert_eq(idx, 1);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
+
+Test(radix, a_short_root_reads_nothing_beyond_itself)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(4194304) };
+	uint64_t idx, i;
+
+	for (i = 0; i < 64; i++)
+		cr_assert_eq(put(sp, &t, i, 1000 + i), 0);
+	cr_assert_eq(height(&t), 1);
+	/* 64 and 64 + 5 share the leaf's slot bits: a walk must not wrap */
+	cr_assert_eq(mult__radix_get(t.root, t.top, 64 + 5), 0);
+	cr_assert_eq(mult__radix_get(t.root, t.top, ((uint64_t)1 << 21) + 5), 0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx), 0);
+	cr_assert_eq(idx, 64, "a full leaf root: the next free is 64");
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 64, &idx), MULT_ENOSPC);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
+
+/* A full root stays counted full under the levels raised above it. */
+Test(radix, raising_keeps_the_full_counts)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	uint64_t idx, i;
+
+	for (i = 0; i < 64; i++)
+		cr_assert_eq(put(sp, &t, i, 1 + i), 0);
+	cr_assert_eq(put(sp, &t, 300000, 9), 0);
+	cr_assert_eq(height(&t), 4);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx), 0);
+	cr_assert_eq(idx, 64);
+	mult__radix_set(t.root, 300000, 0);
+	mult__radix_set(t.root, 3, 0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx), 0);
+	cr_assert_eq(idx, 3);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
+
+/* The tag holds seven levels: a 2^64 domain's trees start at four. */
+Test(radix, the_widest_domain)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(0) };
+
+	cr_assert_eq(t.top, 60);
+	cr_assert_eq(put(sp, &t, 0, 1), 0);
+	cr_assert_eq(mult__rshift(t.root, t.top), 18);
+	cr_assert_eq(put(sp, &t, UINT64_MAX, 2), 0);
+	cr_assert_eq(mult__rshift(t.root, t.top), 60);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 0), 1);
+	cr_assert_eq(mult__radix_get(t.root, t.top, UINT64_MAX), 2);
+	cr_assert_eq(mult__radix_get(t.root, t.top, UINT64_MAX - 64), 0);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
+
+/*
+ * Raising by three levels at once, with every allocation failing in
+ * turn: the root word, and all the tree holds, stay as they were, and
+ * nothing leaks.
+ */
+Test(radix, raise_enomem_changes_nothing)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	struct tree t = { 0, NULL, mult__radix_top(4194304) };
+	long k;
+	int err = MULT_ENOMEM;
+
+	cr_assert_eq(put(sp, &t, 5, 55), 0);
+	for (k = 0; err == MULT_ENOMEM; k++) {
+		uintptr_t was = t.root;
+
+		h_fa_arm(&fa, k);
+		err = mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
+		    4000000);
+		h_fa_arm(&fa, -1);
+		if (err == MULT_ENOMEM) {
+			/* only whole new levels publish; the path may not */
+			cr_assert(t.root == was || height(&t) == 4);
+			cr_assert_eq(mult__radix_get(t.root, t.top, 5), 55);
+		}
+	}
+	cr_assert_eq(err, 0);
+	cr_assert_eq(height(&t), 4);
+	mult__radix_set(t.root, 4000000, 66);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 5), 55);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 4000000), 66);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+}
