@@ -177,6 +177,19 @@ mult_sys_unlock(void *lock)
  * step for step, on the cached counter: the same barriers, the same
  * nesting count, the same wake-up of a waiting grace period.
  */
+#ifndef MULT_POSIX_TSAN
+/*
+ * A thread's first read section: out of line, off the hot path. It
+ * calls back once: registration has set the counter.
+ */
+static __attribute__((noinline, cold)) void
+mult_posix_first_read(void)
+{
+	mult_posix_register();
+	mult_sys_read_enter();
+}
+#endif
+
 void
 mult_sys_read_enter(void)
 {
@@ -184,10 +197,13 @@ mult_sys_read_enter(void)
 	mult_posix_register();
 	urcu_memb_read_lock();
 #else
-	unsigned long *ctr, tmp;
+	unsigned long *ctr = mult_posix_ctr, tmp;
 
-	mult_posix_register();
-	ctr = mult_posix_ctr;
+	/* The counter is found at registration: none yet, not registered. */
+	if (__builtin_expect(ctr == NULL, 0)) {
+		mult_posix_first_read();
+		return;
+	}
 	cmm_barrier();
 	tmp = *ctr;
 	if (caa_likely(!(tmp & URCU_GP_CTR_NEST_MASK))) {
