@@ -140,9 +140,13 @@ mult__ds_prepare(struct mult_space *sp, struct mult__inst *in, uint32_t dom,
     struct mult__ds **out)
 {
 	struct mult__dvec *dv = in->dv, *nv;
-	struct mult__ds *ds;
+	struct mult__ds *ds, **at;
 	uint32_t n, i;
 
+	if (dom < in->nds) {
+		at = &in->ds[dom];
+		goto found;
+	}
 	if (dv == NULL || dom >= dv->n) {
 		n = sp->ndoms > dom ? sp->ndoms : dom + 1;
 		nv = mult__alloc(sp, sizeof(*nv) + n * sizeof(nv->v[0]));
@@ -154,13 +158,15 @@ mult__ds_prepare(struct mult_space *sp, struct mult__inst *in, uint32_t dom,
 		MULT__REPLACE(sp, in->dv, nv);
 		dv = nv;
 	}
-	ds = dv->v[dom];
+	at = &dv->v[dom];
+found:
+	ds = *at;
 	if (ds == NULL) {
 		ds = mult__alloc(sp, sizeof(*ds));
 		if (ds == NULL)
 			return MULT_ENOMEM;
 		ds->limit = MULT_UNLIMITED;
-		mult__store_rel(&dv->v[dom], ds);
+		mult__store_rel(at, ds);
 	}
 	*out = ds;
 	return 0;
@@ -188,7 +194,9 @@ mult__inst_release(struct mult_space *sp, struct mult__inst *in, int now)
 	struct mult__dvec *dv = in->dv;
 	uint32_t i;
 
-	for (i = 0; dv != NULL && i < dv->n; i++)
+	for (i = 0; i < in->nds; i++)
+		mult__ds_release(sp, in->ds[i], now);
+	for (i = in->nds; dv != NULL && i < dv->n; i++)
 		mult__ds_release(sp, dv->v[i], now);
 	if (now) {
 		mult__free(sp, dv);
@@ -221,9 +229,11 @@ mult__inst_host_create(struct mult_space *sp)
 	struct mult__inst *in;
 	uint64_t id;
 
-	in = mult__alloc(sp, sizeof(*in));
+	/* The host's states are all in place: a space has few hosts. */
+	in = mult__alloc(sp, sizeof(*in) + MULT_DOMAIN_MAX * sizeof(in->ds[0]));
 	if (in == NULL)
 		return MULT_ENOMEM;
+	in->nds = MULT_DOMAIN_MAX;
 	if (mult__slot_prepare(sp, &id) != 0) {
 		mult__free(sp, in);
 		mult__free(sp, sp->sdir);
@@ -303,11 +313,12 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 		}
 	}
 	/* Prepare: everything that can fail, nothing a reader can see. */
-	in = mult__alloc(sp, sizeof(*in));
+	in = mult__alloc(sp, sizeof(*in) + sp->ndoms * sizeof(in->ds[0]));
 	if (in == NULL) {
 		err = MULT_ENOMEM;
 		goto out;
 	}
+	in->nds = sp->ndoms;
 	in->parent = p;	/* for the charge checks; published below */
 	if ((err = mult__slot_prepare(sp, &id)) != 0 ||
 	    (name != NULL &&
@@ -328,8 +339,8 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 	if (p->child != NULL)
 		p->child->prev = in;
 	p->child = in;
-	for (d = 0; in->dv != NULL && d < in->dv->n; d++) {
-		const struct mult__ds *ds = in->dv->v[d];
+	for (d = 0; d < sp->ndoms; d++) {
+		const struct mult__ds *ds = mult__ds_get(in, d);
 
 		if (ds != NULL && ds->vals != NULL)
 			mult__charge(sp->doms[d], in, ds->vals->bytes,

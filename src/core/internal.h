@@ -192,13 +192,20 @@ struct mult__dvec {
 
 #define MULT__INST_FEDERATED MULT_INSTANCE_FEDERATED
 
+/*
+ * An instance's state in the domains that existed when it was made lies in
+ * the instance itself (ds[], nds of them): a read goes from the instance
+ * to its state with no vector between. Domains made later go through dv.
+ */
 struct mult__inst {
 	struct mult__blk blk;
 	uint64_t id;
 	struct mult__inst *parent;
 	uint32_t depth;
 	uint32_t flags;             /* MULT_INSTANCE_*: set before publication */
-	struct mult__dvec *dv;      /* published */
+	uint32_t nds;               /* entries of ds[]: set before publication */
+	uint32_t pad;
+	struct mult__dvec *dv;      /* published: domains from nds on */
 	int doomed;                 /* writer: inside a destroy (readers read
 	                               flags, so this can't be a flag bit) */
 	/* writer-side tree */
@@ -207,6 +214,7 @@ struct mult__inst {
 	struct mult__inst *prev;    /* previous sibling */
 	uint64_t name_hash;         /* 0: no name */
 	char name[MULT_NAME_MAX + 1];
+	struct mult__ds *ds[];      /* published, in place: NULL -> ds once */
 };
 
 #define MULT__CHUNK_BITS 10
@@ -413,8 +421,11 @@ mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
 static inline struct mult__ds *
 mult__ds_get(const struct mult__inst *in, uint32_t dom)
 {
-	const struct mult__dvec *dv = mult__load_acq(&in->dv);
+	const struct mult__dvec *dv;
 
+	if (dom < in->nds)
+		return mult__load_acq(&in->ds[dom]);
+	dv = mult__load_acq(&in->dv);
 	if (dv == NULL || dom >= dv->n)
 		return NULL;
 	return mult__load_acq(&dv->v[dom]);

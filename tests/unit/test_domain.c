@@ -281,9 +281,14 @@ Test(domain, create_enomem_changes_nothing)
 	cr_assert_eq(fa.bytes, 0);
 }
 
+/*
+ * An instance keeps its state in the domains made before it in place, and
+ * in later ones through a vector: both kinds, side by side.
+ */
 Test(domain, created_after_instances)
 {
 	struct mult_space *sp = h_space();
+	uint32_t early = h_dom(sp, "early", MULT_KIND_NUMBERED, 1, 100, 0);
 	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
 	uint64_t g = h_inst(sp, c, "g", 0);
 	uint32_t uid, pid, uts, cpu;
@@ -306,6 +311,16 @@ Test(domain, created_after_instances)
 	cr_assert_eq(h_owner(sp, cpu, 3), MULT_HOST);
 	h_grant(sp, c, cpu, 2, 2);
 	cr_assert_eq(h_owner(sp, cpu, 3), c);
+	cr_assert_eq(h_alloc(sp, g, early, 10), 1);
+	cr_assert_eq(h_alloc(sp, c, early, 11), 2);
+	cr_assert_eq(h_number(sp, MULT_HOST, early, 10), 1);
+	cr_assert_eq(h_lookup(sp, c, early, 1), 10);
+	cr_assert_eq(h_lookup(sp, g, pid, 1), 9);
+	h_verify(sp);
+	/* destroying them frees both kinds of state */
+	cr_assert_eq(mult_instance_destroy(sp, c), 0);
+	cr_assert_eq(h_number_rc(sp, MULT_HOST, early, 10), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(sp, MULT_HOST, pid, 9), MULT_ENOENT);
 	h_verify(sp);
 	mult_space_destroy(sp);
 }
