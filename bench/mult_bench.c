@@ -16,7 +16,7 @@
  *   mult_bench [--quick] [--json] [--only op[,op...]] [--time sec]
  *
  * Every measurement: one warm-up run, then timed runs of a fixed time
- * each (3 x 0.08 s quick, 9 x 0.1 s full, or --time); the best run is
+ * each (3 x 0.07 s quick, 9 x 0.1 s full, or --time); the best run is
  * reported.
  * With two threads (2 readers, or 1 reader + 1 writer) they are pinned to
  * cores 0 and 1. Mops of a multi-reader row is the sum over readers;
@@ -1378,9 +1378,51 @@ struct nimpl {
 };
 
 /*
+ * The reader-beside-writer runs of every implementation that has a
+ * writer, interleaved round by round with each other and each with a
+ * read-only run of the same reader: the reader's share under a writer
+ * and the writers' ratios are then measured under the same drift of the
+ * machine. Measured one configuration after another, a slow spell read
+ * as a reader losing a fifth of its speed to the writer. best[] (the
+ * read-only bests) may only rise; rbest[] and wbest[] are the reader's
+ * and the writer's best beside each other.
+ */
+static void
+measure_rw_interleaved(const struct nimpl *im, size_t k, double *best,
+    double *rbest, double *wbest)
+{
+	double r, w;
+	size_t i, j;
+
+	for (j = 0; j < k; j++) {
+		rbest[j] = 0;
+		wbest[j] = NAN;
+		if (im[j].wr != NULL)
+			run_once(im[j].ctx, im[j].rd, 1, im[j].wr, im[j].ctx,
+			    cfg.warm, &r, &w);
+	}
+	for (i = 0; i < (size_t)(cfg.quick ? cfg.reps : 2 * cfg.reps); i++)
+		for (j = 0; j < k; j++) {
+			if (im[j].wr == NULL)
+				continue;
+			run_once(im[j].ctx, im[j].rd, 1, NULL, NULL, cfg.rep,
+			    &r, &w);
+			if (r > best[j])
+				best[j] = r;
+			run_once(im[j].ctx, im[j].rd, 1, im[j].wr, im[j].ctx,
+			    cfg.rep, &r, &w);
+			if (r > rbest[j])
+				rbest[j] = r;
+			if (!isnan(w) && (isnan(wbest[j]) || w > wbest[j]))
+				wbest[j] = w;
+		}
+}
+
+/*
  * Every implementation's single-reader row of one op, their runs
  * interleaved (a slow spell of the machine falls on all alike, so their
- * ratios hold), then each one's 2-reader and writer rows.
+ * ratios hold), then each one's 2-reader rows, then the rows with a
+ * writer, interleaved too.
  */
 static void
 num_op_rows(const char *bench, const char *op, size_t n,
@@ -1388,7 +1430,7 @@ num_op_rows(const char *bench, const char *op, size_t n,
 {
 	void *ctx[8];
 	worker_fn fn[8];
-	double best[8];
+	double best[8], rbest[8], wbest[8];
 	size_t j;
 
 	for (j = 0; j < k; j++) {
@@ -1396,12 +1438,21 @@ num_op_rows(const char *bench, const char *op, size_t n,
 		fn[j] = im[j].rd;
 	}
 	measure_interleaved(ctx, fn, k, best);
+	measure_rw_interleaved(im, k, best, rbest, wbest);
 	for (j = 0; j < k; j++)
 		emit(bench, im[j].impl, op, (long long)n, im[j].depth, 1, -1,
 		    best[j], NAN);
 	for (j = 0; j < k; j++)
 		measure_extra(bench, im[j].impl, op, (long long)n, im[j].depth,
-		    im[j].ctx, im[j].rd, im[j].wr, im[j].ctx, im[j].two);
+		    im[j].ctx, im[j].rd, NULL, NULL, im[j].two);
+	for (j = 0; j < k; j++) {
+		if (im[j].wr == NULL)
+			continue;
+		emit(bench, im[j].impl, op, (long long)n, im[j].depth, 1, 0,
+		    rbest[j], NAN);
+		emit(bench, im[j].impl, op, (long long)n, im[j].depth, 1, 1,
+		    wbest[j], NAN);
+	}
 }
 
 /*
@@ -2517,7 +2568,7 @@ main(int argc, char **argv)
 	 * three long runs did.
 	 */
 	cfg.reps = cfg.quick ? 3 : 9;
-	cfg.rep = cfg.quick ? 0.08 : 0.1;
+	cfg.rep = cfg.quick ? 0.07 : 0.1;
 	if (tset > 0)
 		cfg.rep = tset;
 	cfg.warm = cfg.rep / 2;
