@@ -116,10 +116,14 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		goto out;
 	}
 	mult__charge(d, in, 0 - (uint64_t)1, 0 - (uint64_t)1, 0);
+	/* in's entry is found already; each ancestor's, in its own hash. */
 	for (a = in; a != NULL; a = a->parent) {
-		ds = mult__ds_get(a, dom);
-		e = (struct mult__hent *)mult__ht_find(ds->objs, sp->seed, obj);
-		MULT__ASSERT(e != NULL);
+		if (a != in) {
+			ds = mult__ds_get(a, dom);
+			e = (struct mult__hent *)mult__ht_find(ds->objs, sp->seed,
+			    obj);
+			MULT__ASSERT(e != NULL);
+		}
 		mult__num_drop(ds, e, e->val & ~MULT__NUM_HERE);
 	}
 out:
