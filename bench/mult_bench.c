@@ -18,8 +18,9 @@
  * Every measurement: one warm-up run, then timed runs of a fixed time
  * each (3 x 0.07 s quick, 9 x 0.1 s full, or --time); the best run is
  * reported.
- * With two threads (2 readers, or 1 reader + 1 writer) they are pinned to
- * cores 0 and 1. Mops of a multi-reader row is the sum over readers;
+ * Threads are pinned: the (first) reader to core 0, a second reader or
+ * the writer to core 1, so that a reader runs on the same core alone and
+ * beside a writer. Mops of a multi-reader row is the sum over readers;
  * ns_per_op is per thread (1000 * threads / mops).
  *
  * SPDX-License-Identifier: ISC
@@ -448,7 +449,7 @@ run_once(void *ctx, worker_fn rfn, int nr, worker_fn wfn, void *wctx,
 {
 	struct worker w[4];
 	int n = nr + (wfn != NULL ? 1 : 0), i;
-	int pin = n >= 2;
+	int pin = cfg.ncpu >= 2;
 
 	memset(w, 0, sizeof(w));
 	g_ready = 0;
