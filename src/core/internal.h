@@ -163,6 +163,7 @@ struct mult__ds {
 	char apart[MULT__CACHELINE];
 	uint64_t cursor;            /* writer: next identity to try, - lo */
 	uint64_t pending;           /* writer: identity chosen during an alloc */
+	struct mult__rnode *pending_leaf; /* writer: the leaf of pending */
 	struct mult__rchunk *leaves; /* writer: ids' leaves, newest chunk first */
 	/*
 	 * Accounting (I7). Written by the writer only, with single-word
@@ -291,10 +292,13 @@ void mult__ht_remove(struct mult__htab *t, struct mult__hent *e);
 /* ---- radix.c ------------------------------------------------------------ */
 
 int mult__radix_free_index(uintptr_t root, uint64_t from,
-    uint64_t span, uint64_t *out);
+    uint64_t span, uint64_t *out, struct mult__rnode **leafp);
 uint32_t mult__radix_top(uint64_t span);
 int mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
-    struct mult__rchunk **leaves, uint32_t top, uint64_t idx);
+    struct mult__rchunk **leaves, uint32_t top, uint64_t idx,
+    struct mult__rnode **leafp);
+void mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf,
+    uint64_t idx, uint64_t obj);
 void mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj);
 void mult__radix_retire(struct mult_space *sp, uintptr_t root,
     struct mult__rchunk *leaves, int now);

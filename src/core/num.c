@@ -61,26 +61,30 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	if ((err = mult__charge_check(sp, d, in, 1, 0)) != 0)
 		goto out;
 	for (a = in; a != NULL; a = a->parent) {
+		struct mult__rnode *leaf;
 		uint64_t idx;
 
 		ds = mult__ds_get(a, dom);
 		if ((err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
 			goto out;
-		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx);
+		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx,
+		    &leaf);
 		if (err == MULT_ENOSPC && ds->cursor != 0)
 			err = mult__radix_free_index(ds->ids, 0, ds->cursor,
-			    &idx);
+			    &idx, &leaf);
 		if (err != 0)
 			goto out;
-		if ((err = mult__radix_prepare(sp, &ds->ids, &ds->leaves,
-		    d->radix_top, idx)) != 0)
+		/* A free slot in a leaf that exists needs no path built. */
+		if (leaf == NULL && (err = mult__radix_prepare(sp, &ds->ids,
+		    &ds->leaves, d->radix_top, idx, &leaf)) != 0)
 			goto out;
 		ds->pending = idx;
+		ds->pending_leaf = leaf;
 	}
 	/* Commit, from the allocating level up, as Linux publishes a pid. */
 	for (a = in; a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
-		mult__radix_set(ds->ids, ds->pending, obj);
+		mult__radix_set_in(ds->ids, ds->pending_leaf, ds->pending, obj);
 		mult__ht_insert(ds->objs, sp->seed, obj,
 		    ds->pending | (a == in ? MULT__NUM_HERE : 0));
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;

@@ -20,18 +20,24 @@
 #include "internal.h"
 
 /*
- * The first free index in [from, span), into *out. Full subtrees are
- * skipped using the writer's counts. Writer only.
+ * The first free index in [from, span), into *out, and into *leafp (if
+ * not NULL) the leaf that holds its slot, or NULL if it has none yet.
+ * Full subtrees are skipped using the writer's counts. Writer only.
  */
 int
 mult__radix_free_index(uintptr_t r, uint64_t from, uint64_t span,
-    uint64_t *out)
+    uint64_t *out, struct mult__rnode **leafp)
 {
-	const struct mult__rnode *root = mult__rroot(r);
+	struct mult__rnode *none;
+
+	struct mult__rnode *root = mult__rroot(r);
 	uint64_t idx = from;
 
+	if (leafp == NULL)
+		leafp = &none;
+	*leafp = NULL;
 	while (idx < span) {
-		const struct mult__rnode *n = root;
+		struct mult__rnode *n = root;
 
 		/* Nothing is stored beyond what the root covers. */
 		if (n == NULL || !mult__rcovers(n->shift, idx)) {
@@ -39,7 +45,7 @@ mult__radix_free_index(uintptr_t r, uint64_t from, uint64_t span,
 			return 0;
 		}
 		for (;;) {
-			const struct mult__rnode *c;
+			struct mult__rnode *c;
 			uint64_t step;
 
 			if (n->shift == 0) {
@@ -53,6 +59,7 @@ mult__radix_free_index(uintptr_t r, uint64_t from, uint64_t span,
 						return MULT_ENOSPC;
 					if (n->slot[j] == 0) {
 						*out = cand;
+						*leafp = n;
 						return 0;
 					}
 				}
@@ -156,13 +163,14 @@ mult__radix_raise(struct mult_space *sp, uintptr_t *rootp,
 
 /*
  * Make sure every node on the path to idx exists, the root included, in
- * a domain whose tallest root is at shift top. Publishes only empty
- * nodes: invisible to readers' answers, so a failure halfway changes
- * nothing they can see.
+ * a domain whose tallest root is at shift top; the leaf into *leafp (if
+ * not NULL). Publishes only empty nodes: invisible to readers' answers,
+ * so a failure halfway changes nothing they can see.
  */
 int
 mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
-    struct mult__rchunk **leaves, uint32_t top, uint64_t idx)
+    struct mult__rchunk **leaves, uint32_t top, uint64_t idx,
+    struct mult__rnode **leafp)
 {
 	struct mult__rnode *root = mult__rroot(*rootp), *n;
 	uint32_t need = mult__radix_top(idx + 1), low;
@@ -174,7 +182,8 @@ mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
 	if (need < low)
 		need = low;
 	if (root == NULL || root->shift < need) {
-		if ((err = mult__radix_raise(sp, rootp, leaves, top, need)) != 0)
+		err = mult__radix_raise(sp, rootp, leaves, top, need);
+		if (err != 0)
 			return err;
 		root = mult__rroot(*rootp);
 	}
@@ -191,39 +200,57 @@ mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
 		}
 		n = c;
 	}
+	if (leafp != NULL)
+		*leafp = n;
 	return 0;
 }
 
 /*
- * Store obj (0 to clear) at idx, whose path mult__radix_prepare() built,
- * and keep the full-subtree counts.
+ * Store obj (0 to clear) at idx in leaf, the leaf of idx's path, and keep
+ * the full-subtree counts. The interior nodes' counts change only when
+ * the leaf fills or stops being full, and only then is the path walked.
  */
 void
-mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj)
+mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
+    uint64_t obj)
 {
 	struct mult__rnode *path[MULT__RADIX_DEPTH];
 	struct mult__rnode *n = mult__rroot(root);
-	uint64_t old;
+	uint64_t *slot = &leaf->slot[idx & MULT__RADIX_MASK];
 	int depth = 0, full;
 
-	MULT__ASSERT(n != NULL);
+	MULT__ASSERT(leaf->shift == 0 && (*slot == 0) != (obj == 0));
+	mult__store_rel(slot, obj);
+	full = obj != 0 ? ++leaf->count == MULT__RADIX_FAN :
+	    leaf->count-- == MULT__RADIX_FAN;
+	if (!full)
+		return;
 	while (n->shift > 0) {
 		path[depth++] = n;
 		n = mult__rchild(n, n->shift, idx);
-		MULT__ASSERT(n != NULL);
 	}
-	old = n->slot[idx & MULT__RADIX_MASK];
-	MULT__ASSERT((old == 0) != (obj == 0));
-	mult__store_rel(&n->slot[idx & MULT__RADIX_MASK], obj);
+	MULT__ASSERT(n == leaf);
 	if (obj != 0) {
-		full = ++n->count == MULT__RADIX_FAN;
 		while (full && depth > 0)
 			full = ++path[--depth]->count == MULT__RADIX_FAN;
 	} else {
-		full = n->count-- == MULT__RADIX_FAN;
 		while (full && depth > 0)
 			full = path[--depth]->count-- == MULT__RADIX_FAN;
 	}
+}
+
+/* mult__radix_set_in() at idx, whose path mult__radix_prepare() built. */
+void
+mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj)
+{
+	struct mult__rnode *n = mult__rroot(root);
+
+	MULT__ASSERT(n != NULL && mult__rcovers(n->shift, idx));
+	while (n->shift > 0) {
+		n = mult__rchild(n, n->shift, idx);
+		MULT__ASSERT(n != NULL);
+	}
+	mult__radix_set_in(root, n, idx, obj);
 }
 
 /*

@@ -124,7 +124,7 @@ Test(corrupt, i1_object_in_two_siblings)
 
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
 	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
-	    f.sp->doms[f.pid]->radix_top, 7));
+	    f.sp->doms[f.pid]->radix_top, 7, NULL));
 	mult__radix_set(ds->ids, 7, f.obj_a);
 	mult__ht_insert(ds->objs, f.sp->seed, f.obj_a, 7);
 	expect(1, MULT_HOST, f.pid);
@@ -245,7 +245,7 @@ Test(corrupt, i6_visibility_numbered)
 	ds = ds_of(child, f.pid);
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
 	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
-	    f.sp->doms[f.pid]->radix_top, 9));
+	    f.sp->doms[f.pid]->radix_top, 9, NULL));
 	mult__radix_set(ds->ids, 9, obj);
 	mult__ht_insert(ds->objs, f.sp->seed, obj, 9);
 	expect(6, parent, f.pid);

@@ -21,7 +21,8 @@ struct tree {
 static int
 put(struct mult_space *sp, struct tree *t, uint64_t idx, uint64_t obj)
 {
-	int err = mult__radix_prepare(sp, &t->root, &t->leaves, t->top, idx);
+	int err = mult__radix_prepare(sp, &t->root, &t->leaves, t->top, idx,
+	    NULL);
 
 	if (err == 0)
 		mult__radix_set(t->root, idx, obj);
@@ -61,7 +62,8 @@ Test(radix, height_follows_the_largest_identity)
 	cr_assert_eq(mult__radix_get(t.root, t.top, 4194303), 7);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 4096), 0);
 	/* the free index runs past what a short root covers */
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx), 0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx, NULL),
+	    0);
 	cr_assert_eq(idx, 1);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
@@ -78,10 +80,13 @@ Test(radix, a_short_root_reads_nothing_beyond_itself)
 	cr_assert_eq(height(&t), 1);
 	/* 64 and 64 + 5 share the leaf's slot bits: a walk must not wrap */
 	cr_assert_eq(mult__radix_get(t.root, t.top, 64 + 5), 0);
-	cr_assert_eq(mult__radix_get(t.root, t.top, ((uint64_t)1 << 21) + 5), 0);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx), 0);
+	cr_assert_eq(mult__radix_get(t.root, t.top, ((uint64_t)1 << 21) + 5),
+	    0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx, NULL),
+	    0);
 	cr_assert_eq(idx, 64, "a full leaf root: the next free is 64");
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 64, &idx), MULT_ENOSPC);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 64, &idx, NULL),
+	    MULT_ENOSPC);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
@@ -97,11 +102,13 @@ Test(radix, raising_keeps_the_full_counts)
 		cr_assert_eq(put(sp, &t, i, 1 + i), 0);
 	cr_assert_eq(put(sp, &t, 300000, 9), 0);
 	cr_assert_eq(height(&t), 4);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx), 0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, NULL),
+	    0);
 	cr_assert_eq(idx, 64);
 	mult__radix_set(t.root, 300000, 0);
 	mult__radix_set(t.root, 3, 0);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx), 0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, NULL),
+	    0);
 	cr_assert_eq(idx, 3);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
@@ -144,7 +151,7 @@ Test(radix, raise_enomem_changes_nothing)
 
 		h_fa_arm(&fa, k);
 		err = mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
-		    4000000);
+		    4000000, NULL);
 		h_fa_arm(&fa, -1);
 		if (err == MULT_ENOMEM) {
 			/* only whole new levels publish; the path may not */
@@ -160,4 +167,56 @@ Test(radix, raise_enomem_changes_nothing)
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 	cr_assert_eq(fa.bytes, 0);
+}
+
+/*
+ * The leaf an allocation will store into, as the free index and the path
+ * report it, is the leaf the lookup walks to; storing through it keeps
+ * the counts that a walk from the root would (checked by the free index
+ * skipping a subtree once it is full, and finding it again after a free).
+ */
+Test(radix, stores_through_the_reported_leaf)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct mult__rnode *leaf, *again;
+	uint64_t idx, i;
+
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, &leaf),
+	    0);
+	cr_assert_eq(idx, 0);
+	cr_assert_null(leaf, "an empty tree has no leaf yet");
+	for (i = 0; i < 4096; i++) {
+		cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx,
+		    &leaf), 0);
+		cr_assert_eq(idx, i);
+		if (leaf == NULL)
+			cr_assert_eq(mult__radix_prepare(sp, &t.root, &t.leaves,
+			    t.top, idx, &leaf), 0);
+		cr_assert_eq(mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
+		    idx, &again), 0);
+		cr_assert_eq(leaf, again,
+		    "free index and path disagree at %llu",
+		    (unsigned long long)idx);
+		mult__radix_set_in(t.root, leaf, idx, 1 + idx);
+	}
+	/* 4096 slots: a full subtree of the level above the leaves */
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, &leaf),
+	    0);
+	cr_assert_eq(idx, 4096);
+	cr_assert_null(leaf);
+	for (i = 0; i < 4096; i += 97)
+		cr_assert_eq(mult__radix_get(t.root, t.top, i), 1 + i);
+	mult__radix_set(t.root, 4000, 0);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, &leaf),
+	    0);
+	cr_assert_eq(idx, 4000);
+	cr_assert_not_null(leaf);
+	mult__radix_set_in(t.root, leaf, idx, 77);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 4000), 77);
+	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, NULL),
+	    0);
+	cr_assert_eq(idx, 4096);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
 }
