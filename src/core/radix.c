@@ -28,9 +28,7 @@ int
 mult__radix_free_index(uintptr_t r, uint64_t from, uint64_t span,
     uint64_t *out, struct mult__rnode **leafp)
 {
-	struct mult__rnode *none;
-
-	struct mult__rnode *root = mult__rroot(r);
+	struct mult__rnode *root = mult__rroot(r), *none;
 	uint64_t idx = from;
 
 	if (leafp == NULL)
