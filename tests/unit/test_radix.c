@@ -29,6 +29,26 @@ put(struct mult_space *sp, struct tree *t, uint64_t idx, uint64_t obj)
 	return err;
 }
 
+/* Offsets [0, n) hold base + offset. */
+static void
+fill(struct mult_space *sp, struct tree *t, uint64_t n, uint64_t base)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		cr_assert_eq(put(sp, t, i, base + i), 0);
+}
+
+/* The first free offset in [0, span); there must be one. */
+static uint64_t
+first_free(const struct tree *t, uint64_t span)
+{
+	uint64_t idx = 0;
+
+	cr_assert_eq(mult__radix_free_index(t->root, 0, span, &idx, NULL), 0);
+	return idx;
+}
+
 static uint32_t
 height(const struct tree *t)
 {
@@ -39,7 +59,6 @@ Test(radix, height_follows_the_largest_identity)
 {
 	struct mult_space *sp = h_space();
 	struct tree t = { 0, NULL, mult__radix_top(4194304) };
-	uint64_t idx;
 
 	cr_assert_eq(t.top, 18);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 5), 0);
@@ -62,9 +81,7 @@ Test(radix, height_follows_the_largest_identity)
 	cr_assert_eq(mult__radix_get(t.root, t.top, 4194303), 7);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 4096), 0);
 	/* the free index runs past what a short root covers */
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx, NULL),
-	    0);
-	cr_assert_eq(idx, 1);
+	cr_assert_eq(first_free(&t, 4194304), 1);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
@@ -73,18 +90,16 @@ Test(radix, a_short_root_reads_nothing_beyond_itself)
 {
 	struct mult_space *sp = h_space();
 	struct tree t = { 0, NULL, mult__radix_top(4194304) };
-	uint64_t idx, i;
+	uint64_t idx;
 
-	for (i = 0; i < 64; i++)
-		cr_assert_eq(put(sp, &t, i, 1000 + i), 0);
+	fill(sp, &t, 64, 1000);
 	cr_assert_eq(height(&t), 1);
 	/* 64 and 64 + 5 share the leaf's slot bits: a walk must not wrap */
 	cr_assert_eq(mult__radix_get(t.root, t.top, 64 + 5), 0);
 	cr_assert_eq(mult__radix_get(t.root, t.top, ((uint64_t)1 << 21) + 5),
 	    0);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 4194304, &idx, NULL),
-	    0);
-	cr_assert_eq(idx, 64, "a full leaf root: the next free is 64");
+	/* a full leaf root: the next free is 64 */
+	cr_assert_eq(first_free(&t, 4194304), 64);
 	cr_assert_eq(mult__radix_free_index(t.root, 0, 64, &idx, NULL),
 	    MULT_ENOSPC);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
@@ -96,20 +111,14 @@ Test(radix, raising_keeps_the_full_counts)
 {
 	struct mult_space *sp = h_space();
 	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
-	uint64_t idx, i;
 
-	for (i = 0; i < 64; i++)
-		cr_assert_eq(put(sp, &t, i, 1 + i), 0);
+	fill(sp, &t, 64, 1);
 	cr_assert_eq(put(sp, &t, 300000, 9), 0);
 	cr_assert_eq(height(&t), 4);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, NULL),
-	    0);
-	cr_assert_eq(idx, 64);
+	cr_assert_eq(first_free(&t, 1 << 20), 64);
 	mult__radix_set(t.root, 300000, 0);
 	mult__radix_set(t.root, 3, 0);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, NULL),
-	    0);
-	cr_assert_eq(idx, 3);
+	cr_assert_eq(first_free(&t, 1 << 20), 3);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
@@ -214,9 +223,7 @@ Test(radix, stores_through_the_reported_leaf)
 	cr_assert_not_null(leaf);
 	mult__radix_set_in(t.root, leaf, idx, 77);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 4000), 77);
-	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, NULL),
-	    0);
-	cr_assert_eq(idx, 4096);
+	cr_assert_eq(first_free(&t, 1 << 20), 4096);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
