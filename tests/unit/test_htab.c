@@ -1,0 +1,149 @@
+/*
+ * libmult unit tests: the object hash (src/core/htab.c) from inside. A
+ * table that grows is rebuilt with its live entries at 11/20 of the block;
+ * a table that tombstones fill (keys that come and go) at 2/5, so that its
+ * rebuilds come less often, with at most 40 bytes an entry; and a table
+ * whose entries went shrinks back to that.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+#include "internal.h"
+
+struct tab {
+	struct mult_space *sp;
+	struct mult__htab *t;
+	long rebuilds;
+};
+
+static uint64_t
+key_of(uint64_t i)
+{
+	return 0x00007e0000000000ULL + i * 0x40;
+}
+
+static void
+put(struct tab *h, uint64_t key, uint64_t val)
+{
+	const struct mult__htab *was = h->t;
+
+	cr_assert_eq(mult__ht_reserve(h->sp, &h->t, h->sp->seed), 0);
+	if (h->t != was)
+		h->rebuilds++;
+	mult__ht_insert(h->t, h->sp->seed, key, val);
+}
+
+static void
+del(struct tab *h, uint64_t key)
+{
+	struct mult__hent *e = (struct mult__hent *)mult__ht_find(h->t,
+	    h->sp->seed, key);
+
+	cr_assert_not_null(e, "key %llx is not live", (unsigned long long)key);
+	mult__ht_remove(h->t, e);
+}
+
+/* Keys [from, to) are live with value 3 * i; [0, from) are gone. */
+static void
+holds(const struct tab *h, uint64_t from, uint64_t to)
+{
+	uint64_t i;
+
+	cr_assert_eq(h->t->live, to - from);
+	for (i = 0; i < to; i++) {
+		const struct mult__hent *e = mult__ht_find(h->t, h->sp->seed,
+		    key_of(i));
+
+		if (i < from)
+			cr_assert_null(e, "key %llu was removed",
+			    (unsigned long long)i);
+		else
+			cr_assert(e != NULL && e->val == 3 * i, "key %llu",
+			    (unsigned long long)i);
+	}
+}
+
+static void
+tab_init(struct tab *h)
+{
+	h->sp = h_space();
+	h->t = NULL;
+	h->rebuilds = 0;
+}
+
+static void
+tab_fini(struct tab *h)
+{
+	mult__retire(h->sp, h->t);
+	mult_space_destroy(h->sp);
+}
+
+Test(htab, growth_keeps_eleven_twentieths)
+{
+	struct tab h;
+	uint64_t i;
+
+	tab_init(&h);
+	for (i = 0; i < 100000; i++) {
+		put(&h, key_of(i), 3 * i);
+		/* no more than 20/11 slots a live entry (29 bytes), or 8 */
+		cr_assert(h.t->cap == 8 ||
+		    (uint64_t)h.t->cap * 11 <= (uint64_t)h.t->live * 20 + 30,
+		    "cap %u for %u live", h.t->cap, h.t->live);
+		cr_assert_leq((uint64_t)h.t->used * 5, (uint64_t)h.t->cap * 4);
+	}
+	holds(&h, 0, 100000);
+	tab_fini(&h);
+}
+
+/*
+ * 1,000 live keys, each freed and a new one numbered, 40,000 times: the
+ * tombstones fill the table. Rebuilt at 2/5, a block of 2,500 takes 1,000
+ * inserts to fill to 4/5 again, so 40 rebuilds; at 11/20 (1,820 slots)
+ * it would take 455, and 88 rebuilds.
+ */
+Test(htab, churn_rebuilds_at_two_fifths)
+{
+	struct tab h;
+	uint64_t i;
+
+	tab_init(&h);
+	for (i = 0; i < 1000; i++)
+		put(&h, key_of(i), 3 * i);
+	h.rebuilds = 0;
+	for (i = 1000; i < 41000; i++) {
+		put(&h, key_of(i), 3 * i);
+		del(&h, key_of(i - 1000));
+		/* at most 5/2 slots a live entry: 40 bytes */
+		cr_assert_leq((uint64_t)h.t->cap * 2, ((uint64_t)h.t->live + 2) * 5,
+		    "cap %u for %u live", h.t->cap, h.t->live);
+		cr_assert_leq((uint64_t)h.t->used * 5, (uint64_t)h.t->cap * 4);
+	}
+	cr_assert(h.rebuilds >= 39 && h.rebuilds <= 41, "%ld rebuilds",
+	    h.rebuilds);
+	holds(&h, 40000, 41000);
+	tab_fini(&h);
+}
+
+/* A table that held 10,000 and keeps 100 comes back to 2/5 of its block. */
+Test(htab, churn_after_shrinking_gives_the_block_back)
+{
+	struct tab h;
+	uint64_t i;
+
+	tab_init(&h);
+	for (i = 0; i < 10000; i++)
+		put(&h, key_of(i), 3 * i);
+	for (i = 0; i < 9900; i++)
+		del(&h, key_of(i));
+	for (i = 10000; i < 30000; i++) {
+		put(&h, key_of(i), 3 * i);
+		del(&h, key_of(i - 100));
+	}
+	cr_assert_leq((uint64_t)h.t->cap * 2, ((uint64_t)h.t->live + 2) * 5,
+	    "cap %u for %u live", h.t->cap, h.t->live);
+	holds(&h, 29900, 30000);
+	tab_fini(&h);
+}
