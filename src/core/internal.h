@@ -71,7 +71,9 @@ struct mult__htab {
 struct mult__rnode {
 	struct mult__blk blk;
 	uint32_t shift;  /* 0 for a leaf; writer and verifier only */
-	uint32_t count;  /* writer: leaf: slots used; interior: full children */
+	uint16_t count;  /* writer: leaf: slots used; interior: full children */
+	uint16_t kids;   /* writer: interior: children present */
+	struct mult__rchunk *chunk;     /* writer: leaf: the chunk it is in */
 	uint64_t slot[MULT__RADIX_FAN]; /* leaf: object or 0; else child */
 };
 
@@ -80,16 +82,22 @@ struct mult__rnode {
  * lie together in memory even when many trees grow at once (an
  * allocation at depth k adds to k + 1 trees, and interleaved leaves put a
  * viewer's lookups on 33 times the pages at depth 32). Chunks hold 1, 2,
- * 4, ... MULT__RCHUNK_MAX leaves, so a small tree wastes little; they go
- * with the tree. A leaf's own blk is unused.
+ * 4, ... MULT__RCHUNK_MAX leaves, so a small tree wastes little. A leaf
+ * that empties leaves the tree and is not used again; a chunk whose
+ * leaves have all left is retired (the newest, that leaves still come
+ * from, only once it is full), so that a tree's memory follows what it
+ * holds, not every identity it ever held. A leaf's own blk is unused.
  */
 #define MULT__RCHUNK_MAX 16
 
 struct mult__rchunk {
 	struct mult__blk blk;
 	struct mult__rchunk *next;      /* older chunk */
+	struct mult__rchunk *prev;      /* newer chunk */
 	uint32_t cap;
-	uint32_t used;
+	uint32_t used;   /* leaves handed out */
+	uint32_t live;   /* of those, leaves in the tree */
+	uint32_t pad;
 	struct mult__rnode leaf[];
 };
 
@@ -300,6 +308,8 @@ int mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
 void mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf,
     uint64_t idx, uint64_t obj);
 void mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj);
+void mult__radix_clear(struct mult_space *sp, uintptr_t root,
+    struct mult__rchunk **leaves, uint64_t idx, uint64_t next);
 void mult__radix_retire(struct mult_space *sp, uintptr_t root,
     struct mult__rchunk *leaves, int now);
 

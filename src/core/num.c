@@ -22,9 +22,10 @@ mult__num_span(const struct mult__dom *d)
 
 /* Remove obj (at identity offset idx) from one level. */
 static void
-mult__num_drop(struct mult__ds *ds, struct mult__hent *e, uint64_t idx)
+mult__num_drop(struct mult_space *sp, struct mult__ds *ds,
+    struct mult__hent *e, uint64_t idx)
 {
-	mult__radix_set(ds->ids, idx, 0);
+	mult__radix_clear(sp, ds->ids, &ds->leaves, idx, ds->cursor);
 	mult__ht_remove(ds->objs, e);
 }
 
@@ -128,7 +129,7 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 			    obj);
 			MULT__ASSERT(e != NULL);
 		}
-		mult__num_drop(ds, e, e->val & ~MULT__NUM_HERE);
+		mult__num_drop(sp, ds, e, e->val & ~MULT__NUM_HERE);
 	}
 out:
 	mult_sys_unlock(sp->lock);
@@ -160,7 +161,7 @@ mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
 			    ds->objs, sp->seed, ie->key);
 
 			MULT__ASSERT(e != NULL);
-			mult__num_drop(ds, e, e->val & ~MULT__NUM_HERE);
+			mult__num_drop(sp, ds, e, e->val & ~MULT__NUM_HERE);
 		}
 	}
 }

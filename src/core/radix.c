@@ -12,8 +12,12 @@
  * nodes (a missing child, or levels above the root, the old root becoming
  * the new one's first child), each fully built before its release store,
  * and changes leaf slots in place with single word stores.
- * Nodes are freed with the tree; leaves come from the tree's own chunks
- * (struct mult__rchunk), so a tree's leaves stay together in memory.
+ * A node that empties leaves the tree (the root excepted), as Linux's IDR
+ * frees its empty nodes, and is never used again: a reader still in it
+ * reads 0, the answer for a moment it was in the tree, empty. Interior
+ * nodes are retired one by one; leaves come from the tree's own chunks
+ * (struct mult__rchunk), so a tree's leaves stay together in memory, and
+ * a chunk is retired when its last leaf has left.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -80,7 +84,24 @@ mult__radix_free_index(uintptr_t r, uint64_t from, uint64_t span,
 	return MULT_ENOSPC;
 }
 
-/* A new empty node at shift: a leaf from the tree's chunks, else its own. */
+/* Take chunk c off the tree's list and retire it. */
+static void
+mult__rchunk_retire(struct mult_space *sp, struct mult__rchunk **leaves,
+    struct mult__rchunk *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		*leaves = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	mult__retire(sp, c);
+}
+
+/*
+ * A new empty node at shift, which the caller links into the tree at
+ * once: a leaf from the tree's chunks, else a block of its own.
+ */
 static struct mult__rnode *
 mult__rnode_new(struct mult_space *sp, struct mult__rchunk **leaves,
     uint32_t shift)
@@ -104,9 +125,30 @@ mult__rnode_new(struct mult_space *sp, struct mult__rchunk **leaves,
 			return NULL;
 		nc->cap = cap;
 		nc->next = c;
+		if (c != NULL)
+			c->prev = nc;
 		*leaves = c = nc;
 	}
-	return &c->leaf[c->used++];     /* zeroed: shift 0, count 0 */
+	n = &c->leaf[c->used++];        /* zeroed: shift 0, count 0 */
+	n->chunk = c;
+	c->live++;
+	return n;
+}
+
+/* Node n, empty, has left the tree: retire it, or its chunk's share. */
+static void
+mult__rnode_drop(struct mult_space *sp, struct mult__rchunk **leaves,
+    struct mult__rnode *n)
+{
+	struct mult__rchunk *c = n->chunk;
+
+	if (n->shift > 0) {
+		mult__retire(sp, n);
+		return;
+	}
+	/* The newest chunk goes too if no leaf will come from it again. */
+	if (--c->live == 0 && (c != *leaves || c->used == c->cap))
+		mult__rchunk_retire(sp, leaves, c);
 }
 
 /* The root's shift for identities [0, span): the height's last level. */
@@ -151,6 +193,7 @@ mult__radix_raise(struct mult_space *sp, uintptr_t *rootp,
 			}
 			p->slot[0] = (uint64_t)(uintptr_t)n;
 			p->count = n->count == MULT__RADIX_FAN;
+			p->kids = 1;
 			n = p;
 		}
 	}
@@ -195,6 +238,7 @@ mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
 				return MULT_ENOMEM;
 			mult__store_rel(&n->slot[(idx >> n->shift) & MULT__RADIX_MASK],
 			    (uint64_t)(uintptr_t)c);
+			n->kids++;
 		}
 		n = c;
 	}
@@ -204,9 +248,9 @@ mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
 }
 
 /*
- * Store obj (0 to clear) at idx in leaf, the leaf of idx's path, and keep
- * the full-subtree counts. The interior nodes' counts change only when
- * the leaf fills or stops being full, and only then is the path walked.
+ * Store obj (not 0) at the free idx in leaf, the leaf of idx's path, and
+ * keep the full-subtree counts. The interior nodes' counts change only
+ * when the leaf fills, and only then is the path walked.
  */
 void
 mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
@@ -217,10 +261,9 @@ mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
 	uint64_t *slot = &leaf->slot[idx & MULT__RADIX_MASK];
 	int depth = 0, full;
 
-	MULT__ASSERT(leaf->shift == 0 && (*slot == 0) != (obj == 0));
+	MULT__ASSERT(leaf->shift == 0 && *slot == 0 && obj != 0);
 	mult__store_rel(slot, obj);
-	full = obj != 0 ? ++leaf->count == MULT__RADIX_FAN :
-	    leaf->count-- == MULT__RADIX_FAN;
+	full = ++leaf->count == MULT__RADIX_FAN;
 	if (!full)
 		return;
 	while (n->shift > 0) {
@@ -228,13 +271,8 @@ mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
 		n = mult__rchild(n, n->shift, idx);
 	}
 	MULT__ASSERT(n == leaf);
-	if (obj != 0) {
-		while (full && depth > 0)
-			full = ++path[--depth]->count == MULT__RADIX_FAN;
-	} else {
-		while (full && depth > 0)
-			full = path[--depth]->count-- == MULT__RADIX_FAN;
-	}
+	while (full && depth > 0)
+		full = ++path[--depth]->count == MULT__RADIX_FAN;
 }
 
 /* mult__radix_set_in() at idx, whose path mult__radix_prepare() built. */
@@ -249,6 +287,45 @@ mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj)
 		MULT__ASSERT(n != NULL);
 	}
 	mult__radix_set_in(root, n, idx, obj);
+}
+
+/*
+ * Clear the object at idx, keep the full-subtree counts, and take the
+ * nodes it leaves empty out of the tree, from the leaf up: not the root,
+ * and not the leaf of next, where the next allocation will look first (a
+ * pid allocated and freed at once would otherwise cost a new leaf every
+ * time). Allocates nothing: it can't fail.
+ */
+void
+mult__radix_clear(struct mult_space *sp, uintptr_t root,
+    struct mult__rchunk **leaves, uint64_t idx, uint64_t next)
+{
+	struct mult__rnode *path[MULT__RADIX_DEPTH];
+	struct mult__rnode *n = mult__rroot(root);
+	int depth = 0, i, full;
+
+	MULT__ASSERT(n != NULL && mult__rcovers(n->shift, idx));
+	while (n->shift > 0) {
+		path[depth++] = n;
+		n = mult__rchild(n, n->shift, idx);
+		MULT__ASSERT(n != NULL);
+	}
+	MULT__ASSERT(n->slot[idx & MULT__RADIX_MASK] != 0);
+	mult__store_rel(&n->slot[idx & MULT__RADIX_MASK], 0);
+	full = n->count-- == MULT__RADIX_FAN;
+	for (i = depth; full && i > 0;)
+		full = path[--i]->count-- == MULT__RADIX_FAN;
+	if (n->count == 0 && (idx >> MULT__RADIX_BITS) == (next >> MULT__RADIX_BITS))
+		return;
+	/* An empty node was not full: its parent's count stays. */
+	while (depth > 0 && (n->shift == 0 ? n->count : n->kids) == 0) {
+		struct mult__rnode *p = path[--depth];
+
+		mult__store(&p->slot[(idx >> p->shift) & MULT__RADIX_MASK], 0);
+		p->kids--;
+		mult__rnode_drop(sp, leaves, n);
+		n = p;
+	}
 }
 
 /*

@@ -298,12 +298,22 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	int top = 0;
 
 	const struct mult__rnode *root = mult__rroot(ds->ids);
+	const struct mult__rchunk *ch;
 	uint32_t rtop = v->sp->doms[dom]->radix_top;
-	uint64_t tag = ds->ids & MULT__RTAG_MASK;
+	uint64_t tag = ds->ids & MULT__RTAG_MASK, leaves = 0, live = 0;
 
 	*count = 0;
-	if (root == NULL)
+	for (ch = ds->leaves; ch != NULL; ch = ch->next) {
+		if (ch->live == 0 && (ch != ds->leaves || ch->used == ch->cap))
+			FAIL(8, in, NULL, ch->used, ch->cap,
+			    "radix chunk kept with no leaf in the tree");
+		live += ch->live;
+	}
+	if (root == NULL) {
+		if (live != 0)
+			FAIL(8, in, NULL, live, 0, "radix leaves miscounted");
 		return 0;
+	}
 	/*
 	 * Readers walk by the height in the root word, never by the nodes'
 	 * shifts: the two must agree, below the domain's tallest root.
@@ -320,7 +330,7 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 		const struct mult__rnode *n = stack[top];
 
 		if (pos[top] == 0) {
-			uint32_t i, used = 0, full = 0;
+			uint32_t i, used = 0, full = 0, kids = 0;
 
 			for (i = 0; i < MULT__RADIX_FAN; i++) {
 				const struct mult__rnode *c =
@@ -344,15 +354,26 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 							    "identity and object indexes disagree");
 					}
 				} else if (c != NULL) {
+					kids++;
 					full += c->count == MULT__RADIX_FAN;
 					if (c->shift + MULT__RADIX_BITS != n->shift)
 						FAIL(8, in, NULL, c->shift, n->shift,
 						    "radix levels inconsistent");
 				}
 			}
-			if (n->count != (n->shift == 0 ? used : full))
+			if (n->count != (n->shift == 0 ? used : full) ||
+			    (n->shift > 0 && n->kids != kids))
 				FAIL(8, in, NULL, n->count, used,
 				    "radix counts inconsistent");
+			if (n->shift == 0) {
+				const struct mult__rchunk *nc = n->chunk;
+
+				if (nc == NULL || n < nc->leaf ||
+				    n >= nc->leaf + nc->used)
+					FAIL(8, in, NULL, 0, 0,
+					    "radix leaf outside its chunk");
+				leaves++;
+			}
 			*count += used;
 		}
 		if (n->shift > 0 && pos[top] < MULT__RADIX_FAN) {
@@ -370,6 +391,8 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 		}
 		top--;
 	}
+	if (leaves != live)
+		FAIL(8, in, NULL, leaves, live, "radix leaves miscounted");
 	return 0;
 }
 

@@ -195,6 +195,33 @@ Test(corrupt, radix_root_at_the_wrong_height)
 	mult__rroot(ds->ids)->shift -= MULT__RADIX_BITS;
 }
 
+/* A chunk that counts a leaf more than the tree holds would never go. */
+Test(corrupt, radix_chunk_miscounts_its_leaves)
+{
+	struct mult__ds *ds = ds_of(f.b, f.pid);
+
+	leaf_of(mult__rroot(ds->ids), 0)->chunk->live++;
+	expect(8, f.b, f.pid);
+	leaf_of(mult__rroot(ds->ids), 0)->chunk->live--;
+}
+
+/* An interior node that miscounts its children would leave too soon. */
+Test(corrupt, radix_node_miscounts_its_children)
+{
+	uint64_t c, id, i;
+	struct mult__ds *ds;
+
+	ok(mult_instance_create(&c, f.sp, MULT_HOST, "c", 0));
+	for (i = 1; i <= 70; i++)
+		ok(mult_num_alloc(&id, f.sp, c, f.pid, 0xc0000 + i));
+	ok(mult_verify(NULL, f.sp));
+	ds = ds_of(c, f.pid);
+	cr_assert_gt(mult__rroot(ds->ids)->shift, 0);
+	mult__rroot(ds->ids)->kids++;
+	expect(8, c, f.pid);
+	mult__rroot(ds->ids)->kids--;
+}
+
 /* I4: a's map reaches resources outside a's allotment (b's). */
 Test(corrupt, i4_confinement)
 {

@@ -1,8 +1,9 @@
 /*
  * libmult unit tests: the numbered domains' radix trees (src/core/radix.c)
  * from inside: a tree is as tall as its largest identity needs, grows a
- * level at a time or several at once without losing what it holds, and a
- * growth that runs out of memory leaves the tree as it was.
+ * level at a time or several at once without losing what it holds, a
+ * growth that runs out of memory leaves the tree as it was, and the nodes
+ * a tree no longer needs leave it.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -10,6 +11,7 @@
 
 #include "helpers.h"
 #include "internal.h"
+#include <mult/sys/seam.h>
 
 struct tree {
 	uintptr_t root;
@@ -116,8 +118,8 @@ Test(radix, raising_keeps_the_full_counts)
 	cr_assert_eq(put(sp, &t, 300000, 9), 0);
 	cr_assert_eq(height(&t), 4);
 	cr_assert_eq(first_free(&t, 1 << 20), 64);
-	mult__radix_set(t.root, 300000, 0);
-	mult__radix_set(t.root, 3, 0);
+	mult__radix_clear(sp, t.root, &t.leaves, 300000, 0);
+	mult__radix_clear(sp, t.root, &t.leaves, 3, 0);
 	cr_assert_eq(first_free(&t, 1 << 20), 3);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
@@ -216,7 +218,7 @@ Test(radix, stores_through_the_reported_leaf)
 	cr_assert_null(leaf);
 	for (i = 0; i < 4096; i += 97)
 		cr_assert_eq(mult__radix_get(t.root, t.top, i), 1 + i);
-	mult__radix_set(t.root, 4000, 0);
+	mult__radix_clear(sp, t.root, &t.leaves, 4000, 0);
 	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, &leaf),
 	    0);
 	cr_assert_eq(idx, 4000);
@@ -226,4 +228,95 @@ Test(radix, stores_through_the_reported_leaf)
 	cr_assert_eq(first_free(&t, 1 << 20), 4096);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
+}
+
+/* The leaves and interior nodes in the tree below n (n included). */
+static void
+nodes(const struct mult__rnode *n, long *leaves, long *interior)
+{
+	const struct mult__rnode *stack[MULT__RADIX_DEPTH];
+	uint32_t pos[MULT__RADIX_DEPTH];
+	int top = 0;
+
+	*leaves = *interior = 0;
+	if (n == NULL)
+		return;
+	stack[0] = n;
+	pos[0] = 0;
+	while (top >= 0) {
+		const struct mult__rnode *c;
+
+		n = stack[top];
+		if (n->shift == 0) {
+			++*leaves;
+			top--;
+			continue;
+		}
+		if (pos[top] == 0)
+			++*interior;
+		if (pos[top] == MULT__RADIX_FAN) {
+			top--;
+			continue;
+		}
+		c = (const struct mult__rnode *)(uintptr_t)n->slot[pos[top]++];
+		if (c != NULL) {
+			stack[++top] = c;
+			pos[top] = 0;
+		}
+	}
+}
+
+/*
+ * Emptied nodes leave the tree, up to the root, which stays; the leaf
+ * of the next allocation stays even when empty; chunks whose leaves have
+ * all left are freed, the newest once full.
+ */
+Test(radix, emptied_nodes_leave_the_tree)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	long leaves, interior;
+	long long one;
+	uint64_t i;
+
+	cr_assert_eq(put(sp, &t, 5, 55), 0);
+	mult_sys_barrier();
+	one = fa.bytes;         /* a root leaf in a chunk of one */
+	for (i = 64; i < 64 * 40; i++)
+		cr_assert_eq(put(sp, &t, i, 1 + i), 0);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(leaves, 40);
+	cr_assert_eq(interior, 1);
+	/* 1 + 2 + 4 + 8 + 16 leaves: a chunk of each size, the 16 in use */
+	for (i = 64; i < 64 * 40; i++)
+		mult__radix_clear(sp, t.root, &t.leaves, i, 64 * 20);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(leaves, 2, "the leaves of 5 and of the next, %ld",
+	    leaves);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 5), 55);
+	cr_assert_eq(first_free(&t, 1 << 20), 0);
+	mult_sys_barrier();
+	/*
+	 * What is left: the first chunk (leaf 0), the interior root, leaf
+	 * 20's chunk of 16, and the newest chunk of 16, which leaves still
+	 * come from.
+	 */
+	cr_assert_eq(fa.bytes, one + (long long)(sizeof(struct mult__rnode) +
+	    2 * (sizeof(struct mult__rchunk) + 16 * sizeof(struct mult__rnode))),
+	    "%lld bytes", fa.bytes);
+	/* A taller tree gives back its interior nodes too. */
+	cr_assert_eq(put(sp, &t, 300000, 9), 0);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(interior, 5, "two levels raised, two on the new path");
+	mult__radix_clear(sp, t.root, &t.leaves, 300000, 0);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(interior, 3, "the root and the path to leaves 0 and 20");
+	cr_assert_eq(leaves, 2);
+	mult__radix_clear(sp, t.root, &t.leaves, 5, 64 * 20);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(leaves, 1, "only the leaf of the next");
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
 }
