@@ -734,6 +734,7 @@ struct num_mult {
 	struct counting cnt;
 	size_t n;
 	size_t bytes;       /* numbered state for the n objects */
+	size_t base;        /* the space's bytes before them */
 };
 
 READER(rd_mult_lookup, struct num_mult, NOTHING,
@@ -799,6 +800,7 @@ num_mult_build(struct num_mult *c, size_t n, int depth)
 			DIE("num_alloc gave pid %" PRIu64 " for object %zu", id, i);
 	}
 	c->bytes = cnt_settled(&c->cnt) - before;
+	c->base = before;
 }
 
 /* ==== numbered: peers ===================================================== */
@@ -1588,6 +1590,14 @@ bench_num_size(size_t n)
 		num_op_rows("num_batch", "lookup_many", n, bt, nbt);
 	if (wn)
 		num_op_rows("num_number", "number", n, nb, nn);
+	/*
+	 * The same n objects after the writer's churn (objects freed and
+	 * others numbered, the cursor sweeping the identities): what the
+	 * trees and hashes hold now, not what they once held.
+	 */
+	if (wl || wb || wn)
+		mem_row("libmult", "mapping_churned", n, -1,
+		    (double)(cnt_settled(&mf.cnt) - mf.base) / (2.0 * n));
 
 	mult_space_destroy(mf.sp);
 	free(fwd->e);
