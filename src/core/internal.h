@@ -73,8 +73,8 @@ struct mult__rnode {
 	uint32_t shift;  /* 0 for a leaf; writer and verifier only */
 	uint16_t count;  /* writer: leaf: slots used; interior: full children */
 	uint16_t kids;   /* writer: interior: children present */
-	struct mult__rchunk *chunk;     /* writer: leaf: the chunk it is in */
 	uint64_t slot[MULT__RADIX_FAN]; /* leaf: object or 0; else child */
+	struct mult__rchunk *chunk;     /* writer: leaf: the chunk it is in */
 };
 
 /*

@@ -367,9 +367,10 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 				    "radix counts inconsistent");
 			if (n->shift == 0) {
 				const struct mult__rchunk *nc = n->chunk;
+				uintptr_t at = (uintptr_t)n;
 
-				if (nc == NULL || n < nc->leaf ||
-				    n >= nc->leaf + nc->used)
+				if (nc == NULL || at < (uintptr_t)nc->leaf ||
+				    at >= (uintptr_t)(nc->leaf + nc->used))
 					FAIL(8, in, NULL, 0, 0,
 					    "radix leaf outside its chunk");
 				leaves++;
