@@ -65,12 +65,49 @@ holds(const struct tab *h, uint64_t from, uint64_t to)
 	}
 }
 
+/* At most 5/2 slots a live entry (40 bytes), and the load at most 4/5. */
+static void
+bounded(const struct tab *h)
+{
+	cr_assert_leq((uint64_t)h->t->cap * 2, ((uint64_t)h->t->live + 2) * 5,
+	    "cap %u for %u live", h->t->cap, h->t->live);
+	cr_assert_leq((uint64_t)h->t->used * 5, (uint64_t)h->t->cap * 4);
+}
+
+/*
+ * Keys [from, to) come, each freeing the key keep places before it, as
+ * objects freed and others numbered; bounded() after every step if asked.
+ */
+static void
+churn(struct tab *h, uint64_t from, uint64_t to, uint64_t keep, int check)
+{
+	uint64_t i;
+
+	for (i = from; i < to; i++) {
+		put(h, key_of(i), 3 * i);
+		del(h, key_of(i - keep));
+		if (check)
+			bounded(h);
+	}
+}
+
 static void
 tab_init(struct tab *h)
 {
 	h->sp = h_space();
 	h->t = NULL;
 	h->rebuilds = 0;
+}
+
+/* A new table holding keys [0, n). */
+static void
+tab_fill(struct tab *h, uint64_t n)
+{
+	uint64_t i;
+
+	tab_init(h);
+	for (i = 0; i < n; i++)
+		put(h, key_of(i), 3 * i);
 }
 
 static void
@@ -107,20 +144,10 @@ Test(htab, growth_keeps_eleven_twentieths)
 Test(htab, churn_rebuilds_at_two_fifths)
 {
 	struct tab h;
-	uint64_t i;
 
-	tab_init(&h);
-	for (i = 0; i < 1000; i++)
-		put(&h, key_of(i), 3 * i);
+	tab_fill(&h, 1000);
 	h.rebuilds = 0;
-	for (i = 1000; i < 41000; i++) {
-		put(&h, key_of(i), 3 * i);
-		del(&h, key_of(i - 1000));
-		/* at most 5/2 slots a live entry: 40 bytes */
-		cr_assert_leq((uint64_t)h.t->cap * 2, ((uint64_t)h.t->live + 2) * 5,
-		    "cap %u for %u live", h.t->cap, h.t->live);
-		cr_assert_leq((uint64_t)h.t->used * 5, (uint64_t)h.t->cap * 4);
-	}
+	churn(&h, 1000, 41000, 1000, 1);
 	cr_assert(h.rebuilds >= 39 && h.rebuilds <= 41, "%ld rebuilds",
 	    h.rebuilds);
 	holds(&h, 40000, 41000);
@@ -133,17 +160,11 @@ Test(htab, churn_after_shrinking_gives_the_block_back)
 	struct tab h;
 	uint64_t i;
 
-	tab_init(&h);
-	for (i = 0; i < 10000; i++)
-		put(&h, key_of(i), 3 * i);
+	tab_fill(&h, 10000);
 	for (i = 0; i < 9900; i++)
 		del(&h, key_of(i));
-	for (i = 10000; i < 30000; i++) {
-		put(&h, key_of(i), 3 * i);
-		del(&h, key_of(i - 100));
-	}
-	cr_assert_leq((uint64_t)h.t->cap * 2, ((uint64_t)h.t->live + 2) * 5,
-	    "cap %u for %u live", h.t->cap, h.t->live);
+	churn(&h, 10000, 30000, 100, 0);
+	bounded(&h);
 	holds(&h, 29900, 30000);
 	tab_fini(&h);
 }
