@@ -65,17 +65,11 @@ mult__ht_remove(struct mult__htab *t, struct mult__hent *e)
 
 /*
  * Make room for one more insert into the table published at *tp, keeping
- * the load (tombstones included) at most 4/5. A table that has outgrown
- * its block is rebuilt with its live entries at 11/20 of the capacity:
- * inserts amortize (a quarter of the table fills before the next rebuild),
- * probes stay short, and a growing table holds no more than 16 / 0.55 = 29
- * bytes an entry. A table that tombstones have filled (keys that come and
- * go: the live entries would fit at 11/20 in its block) is rebuilt at 2/5
- * instead. A rebuild is a pass over the block and a reinsert of every live
- * entry; at 11/20 the next came after 0.45 inserts a live entry, at 2/5 it
- * comes after 1, for at most 16 / 0.4 = 40 bytes an entry (alloc + free at
- * depth 1, churning, 12-15% faster). The new block is published in place
- * of the old one, which is retired: readers' answers don't change.
+ * the load (tombstones included) at most 4/5. A rebuilt table holds the
+ * live entries at 11/20 of its capacity: inserts amortize (a quarter of
+ * the table fills before the next rebuild), probes stay short, and a table
+ * never holds more than 16 / 0.55 = 29 bytes an entry. It is published in
+ * place of the old one, which is retired: readers' answers don't change.
  * Returns 0 or MULT_ENOMEM with *tp unchanged.
  */
 int
@@ -89,8 +83,6 @@ mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
 	if (!mult__ht_full(old))
 		return 0;
 	want = old != NULL ? (((uint64_t)old->live + 1) * 20 + 10) / 11 : 8;
-	if (old != NULL && want <= old->cap)
-		want = ((uint64_t)old->live + 1) * 5 / 2;
 	if (want < 8)
 		want = 8;
 	if (want > ((uint32_t)1 << 30))

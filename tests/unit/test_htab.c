@@ -1,9 +1,9 @@
 /*
  * libmult unit tests: the object hash (src/core/htab.c) from inside. A
- * table that grows is rebuilt with its live entries at 11/20 of the block;
- * a table that tombstones fill (keys that come and go) at 2/5, so that its
- * rebuilds come less often, with at most 40 bytes an entry; and a table
- * whose entries went shrinks back to that.
+ * table is rebuilt with its live entries at 11/20 of the block, whether it
+ * grew or tombstones filled it (keys that come and go), so at most 29
+ * bytes an entry; its rebuilds come a quarter of the block apart; and a
+ * table whose entries went shrinks back to that.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -65,11 +65,11 @@ holds(const struct tab *h, uint64_t from, uint64_t to)
 	}
 }
 
-/* At most 5/2 slots a live entry (40 bytes), and the load at most 4/5. */
+/* At most 20/11 slots a live entry (29 bytes), the load at most 4/5. */
 static void
 bounded(const struct tab *h)
 {
-	cr_assert_leq((uint64_t)h->t->cap * 2, ((uint64_t)h->t->live + 2) * 5,
+	cr_assert_leq((uint64_t)h->t->cap * 11, ((uint64_t)h->t->live + 2) * 20,
 	    "cap %u for %u live", h->t->cap, h->t->live);
 	cr_assert_leq((uint64_t)h->t->used * 5, (uint64_t)h->t->cap * 4);
 }
@@ -137,24 +137,25 @@ Test(htab, growth_keeps_eleven_twentieths)
 
 /*
  * 1,000 live keys, each freed and a new one numbered, 40,000 times: the
- * tombstones fill the table. Rebuilt at 2/5, a block of 2,500 takes 1,000
- * inserts to fill to 4/5 again, so 40 rebuilds; at 11/20 (1,820 slots)
- * it would take 455, and 88 rebuilds.
+ * tombstones fill the table. Rebuilt at 11/20, a block of 1,820 takes
+ * 455 inserts to fill to 4/5 again: 88 rebuilds. (Rebuilt at 2/5, 40:
+ * writers were faster, but a churned block 1.36 times the size made
+ * reads of it slower.)
  */
-Test(htab, churn_rebuilds_at_two_fifths)
+Test(htab, churn_rebuilds_a_quarter_of_the_block_apart)
 {
 	struct tab h;
 
 	tab_fill(&h, 1000);
 	h.rebuilds = 0;
 	churn(&h, 1000, 41000, 1000, 1);
-	cr_assert(h.rebuilds >= 39 && h.rebuilds <= 41, "%ld rebuilds",
+	cr_assert(h.rebuilds >= 87 && h.rebuilds <= 89, "%ld rebuilds",
 	    h.rebuilds);
 	holds(&h, 40000, 41000);
 	tab_fini(&h);
 }
 
-/* A table that held 10,000 and keeps 100 comes back to 2/5 of its block. */
+/* A table that held 10,000 and keeps 100 comes back to 11/20 of a block. */
 Test(htab, churn_after_shrinking_gives_the_block_back)
 {
 	struct tab h;
