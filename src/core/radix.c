@@ -8,10 +8,10 @@
  * leaves cost 8 bytes per identity when the identities are dense.
  *
  * A tree is as tall as its largest identity needs; the reader finds the
- * root's height in the root word (mult__rtag()). The writer only ever adds
- * nodes (a missing child, or levels above the root, the old root becoming
- * the new one's first child), each fully built before its release store,
- * and changes leaf slots in place with single word stores.
+ * root's height in the root word (mult__rtag()). The writer adds nodes (a
+ * missing child, or levels above the root, the old root becoming the new
+ * one's first child), each fully built before its release store, and
+ * changes leaf slots in place with single word stores.
  * A node that empties leaves the tree (the root excepted), as Linux's IDR
  * frees its empty nodes, and is never used again: a reader still in it
  * reads 0, the answer for a moment it was in the tree, empty. Interior
@@ -315,7 +315,8 @@ mult__radix_clear(struct mult_space *sp, uintptr_t root,
 	full = n->count-- == MULT__RADIX_FAN;
 	for (i = depth; full && i > 0;)
 		full = path[--i]->count-- == MULT__RADIX_FAN;
-	if (n->count == 0 && (idx >> MULT__RADIX_BITS) == (next >> MULT__RADIX_BITS))
+	if (n->count == 0 &&
+	    (idx >> MULT__RADIX_BITS) == (next >> MULT__RADIX_BITS))
 		return;
 	/* An empty node was not full: its parent's count stays. */
 	while (depth > 0 && (n->shift == 0 ? n->count : n->kids) == 0) {

@@ -440,7 +440,8 @@ Test(num, churn_gives_back_what_the_trees_no_longer_hold)
 			if (fa.bytes > most)
 				most = fa.bytes;
 			h_verify(sp);
-			cr_assert_eq(h_lookup(sp, c, pid, i - 99), 0x1000 + i - 99);
+			cr_assert_eq(h_lookup(sp, c, pid, i - 99),
+			    0x1000 + i - 99);
 			cr_assert_eq(h_lookup_rc(sp, c, pid, i - 100),
 			    MULT_ENOENT);
 		}
