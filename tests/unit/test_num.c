@@ -459,6 +459,49 @@ Test(num, churn_gives_back_what_the_trees_no_longer_hold)
 	cr_assert_eq(fa.bytes, 0);
 }
 
+/*
+ * Allocations that need new leaves after emptied ones have left the
+ * trees, with every allocation failing in turn: nothing changes on a
+ * failure (H_FAULT_LOOP verifies after each), and the identities go on
+ * from the cursor.
+ */
+Test(num, alloc_enomem_after_leaves_left_changes_nothing)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+	uint64_t id = 0, i;
+
+	cr_assert_eq(h_alloc(sp, c, pid, 0x500), 1);  /* keeps leaf 0 */
+	for (i = 0; i < 1000; i++) {
+		cr_assert_eq(h_alloc(sp, c, pid, 0x10000 + i), 2 + i);
+		cr_assert_eq(mult_num_free(sp, c, pid, 0x10000 + i), 0);
+	}
+	h_verify(sp);
+	/* 1,100 more: past the newest chunk's 16 leaves into a new chunk */
+	for (i = 0; i < 1100; i++) {
+		uint64_t obj = 0x20000 + i;
+
+		H_FAULT_LOOP(&fa, sp, mult_num_alloc(&id, sp, c, pid, obj),
+		    do {
+			    cr_assert_eq(h_number_rc(sp, c, pid, obj),
+				MULT_ENOENT);
+			    cr_assert_eq(h_number_rc(sp, MULT_HOST, pid, obj),
+				MULT_ENOENT);
+		    } while (0));
+		cr_assert_eq(id, 1002 + i);
+		if (i % 2 == 0)
+			cr_assert_eq(mult_num_free(sp, c, pid, obj), 0);
+	}
+	cr_assert_eq(h_lookup(sp, c, pid, 1), 0x500);
+	cr_assert_eq(h_lookup(sp, c, pid, 1002 + 1099), 0x20000 + 1099);
+	cr_assert_eq(h_lookup_rc(sp, c, pid, 1002 + 1098), MULT_ENOENT);
+	h_verify(sp);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+}
+
 Test(num, many_objects)
 {
 	struct fix f;
