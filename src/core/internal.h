@@ -307,7 +307,6 @@ int mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
     struct mult__rnode **leafp);
 void mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf,
     uint64_t idx, uint64_t obj);
-void mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj);
 void mult__radix_clear(struct mult_space *sp, uintptr_t root,
     struct mult__rchunk **leaves, uint64_t idx, uint64_t next);
 void mult__radix_retire(struct mult_space *sp, uintptr_t root,

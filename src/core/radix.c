@@ -275,20 +275,6 @@ mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
 		full = ++path[--depth]->count == MULT__RADIX_FAN;
 }
 
-/* mult__radix_set_in() at idx, whose path mult__radix_prepare() built. */
-void
-mult__radix_set(uintptr_t root, uint64_t idx, uint64_t obj)
-{
-	struct mult__rnode *n = mult__rroot(root);
-
-	MULT__ASSERT(n != NULL && mult__rcovers(n->shift, idx));
-	while (n->shift > 0) {
-		n = mult__rchild(n, n->shift, idx);
-		MULT__ASSERT(n != NULL);
-	}
-	mult__radix_set_in(root, n, idx, obj);
-}
-
 /*
  * Clear the object at idx, keep the full-subtree counts, and take the
  * nodes it leaves empty out of the tree, from the leaf up: not the root,

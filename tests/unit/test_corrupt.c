@@ -121,11 +121,12 @@ Test(corrupt, i1_disjoint_allotments)
 Test(corrupt, i1_object_in_two_siblings)
 {
 	struct mult__ds *ds = ds_of(f.b, f.pid);
+	struct mult__rnode *leaf;
 
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
 	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
-	    f.sp->doms[f.pid]->radix_top, 7, NULL));
-	mult__radix_set(ds->ids, 7, f.obj_a);
+	    f.sp->doms[f.pid]->radix_top, 7, &leaf));
+	mult__radix_set_in(ds->ids, leaf, 7, f.obj_a);
 	mult__ht_insert(ds->objs, f.sp->seed, f.obj_a, 7);
 	expect(1, MULT_HOST, f.pid);
 }
@@ -263,6 +264,7 @@ Test(corrupt, i6_visibility_numbered)
 {
 	uint64_t parent, child, id, obj = 0xc0ffee;
 	struct mult__ds *ds;
+	struct mult__rnode *leaf;
 
 	ok(mult_instance_create(&parent, f.sp, MULT_HOST, "parent", 0));
 	ok(mult_instance_create(&child, f.sp, parent, "child", 0));
@@ -272,8 +274,8 @@ Test(corrupt, i6_visibility_numbered)
 	ds = ds_of(child, f.pid);
 	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
 	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
-	    f.sp->doms[f.pid]->radix_top, 9, NULL));
-	mult__radix_set(ds->ids, 9, obj);
+	    f.sp->doms[f.pid]->radix_top, 9, &leaf));
+	mult__radix_set_in(ds->ids, leaf, 9, obj);
 	mult__ht_insert(ds->objs, f.sp->seed, obj, 9);
 	expect(6, parent, f.pid);
 }

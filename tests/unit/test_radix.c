@@ -23,11 +23,12 @@ struct tree {
 static int
 put(struct mult_space *sp, struct tree *t, uint64_t idx, uint64_t obj)
 {
+	struct mult__rnode *leaf;
 	int err = mult__radix_prepare(sp, &t->root, &t->leaves, t->top, idx,
-	    NULL);
+	    &leaf);
 
 	if (err == 0)
-		mult__radix_set(t->root, idx, obj);
+		mult__radix_set_in(t->root, leaf, idx, obj);
 	return err;
 }
 
@@ -172,7 +173,7 @@ Test(radix, raise_enomem_changes_nothing)
 	}
 	cr_assert_eq(err, 0);
 	cr_assert_eq(height(&t), 4);
-	mult__radix_set(t.root, 4000000, 66);
+	cr_assert_eq(put(sp, &t, 4000000, 66), 0);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 5), 55);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 4000000), 66);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
