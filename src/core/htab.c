@@ -3,10 +3,17 @@
  * readers.
  *
  * Linear probing over 16-byte entries, in a table of any capacity. A slot
- * goes EMPTY -> live -> TOMB (-> live again, for the same key) and never
- * back to EMPTY, so a reader can't see one key with another key's value:
- * the writer fills the value before it publishes the key (release), and a
- * slot's key never changes once set. Removal marks the value TOMB in place.
+ * goes EMPTY -> live -> TOMB -> live again and never back to EMPTY, so a
+ * probe never stops short of a key that is in the table. Removal marks the
+ * value TOMB in place. A tombstone comes back to life for its own key any
+ * number of times, and for one other key once: the writer stores the new
+ * key, then the value (both release), and sets the slot's bit so its key
+ * never changes again in this table. A reader loads key, value, key: it
+ * can't pair one key with another's value, because a slot's keys are
+ * EMPTY, k, then perhaps k2, each once, so a key seen twice was the key
+ * all along (mult__ht_get()). Without the one rekey every new key went to
+ * the end of its cluster, and a churned table (objects freed, others
+ * numbered) was rebuilt half as often again (tests/unit/test_htab.c).
  * Space held by tombstones comes back when the writer rebuilds the table
  * into a new block and publishes it; readers still in the old block see the
  * state as it was just before, which is a linearizable answer.
@@ -21,37 +28,56 @@ mult__ht_new(struct mult_space *sp, uint32_t cap)
 	struct mult__htab *t;
 
 	MULT__ASSERT(cap >= 8);
-	t = mult__alloc(sp, sizeof(*t) + (size_t)cap * sizeof(t->e[0]));
+	t = mult__alloc(sp, sizeof(*t) + (size_t)cap * sizeof(t->e[0]) +
+	    ((size_t)cap + 31) / 32 * sizeof(uint32_t));
 	if (t != NULL)
 		t->cap = cap;
 	return t;
 }
 
+/* The writer's bits after the entries: slot i has had its one rekey. */
+static uint32_t *
+mult__ht_rekeyed(struct mult__htab *t)
+{
+	return (uint32_t *)(void *)&t->e[t->cap];
+}
+
 /*
- * Insert a key the caller knows is not live; capacity was reserved. A
- * tombstone of the same key on the way is revived in place: its key is
- * already that key, so readers still never see one key with another's
- * value, and a key that comes and goes (an object freed and numbered
- * again) does not fill the table with tombstones and force rebuilds.
+ * Insert a key the caller knows is not live; capacity was reserved. The
+ * first slot on the probe that can take it does: its own tombstone,
+ * revived in place (so a key that comes and goes, an object freed and
+ * numbered again, costs no slot), another key's tombstone that has not
+ * been rekeyed yet, or the empty slot that ends the probe.
  */
 void
 mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
     uint64_t val)
 {
-	uint32_t i = mult__ht_start(t, seed, key);
+	uint32_t *rekeyed = mult__ht_rekeyed(t), i, bit;
+	struct mult__hent *e;
 
 	MULT__ASSERT(key != 0 && val != MULT__HT_TOMB);
 	MULT__ASSERT(t->used + 1 < t->cap);
-	while (t->e[i].key != 0) {
-		if (t->e[i].key == key && t->e[i].val == MULT__HT_TOMB) {
-			mult__store_rel(&t->e[i].val, val);
-			t->live++;
-			return;
+	for (i = mult__ht_start(t, seed, key);; i = mult__ht_next(t, i)) {
+		e = &t->e[i];
+		if (e->key == 0)
+			break;
+		if (e->val != MULT__HT_TOMB)
+			continue;
+		if (e->key != key) {
+			bit = (uint32_t)1 << (i % 32);
+			if (rekeyed[i / 32] & bit)
+				continue;
+			rekeyed[i / 32] |= bit;
+			/* release: a reader that sees key sees TOMB, not k's value */
+			mult__store_rel(&e->key, key);
 		}
-		i = mult__ht_next(t, i);
+		mult__store_rel(&e->val, val);
+		t->live++;
+		return;
 	}
-	mult__store(&t->e[i].val, val);
-	mult__store_rel(&t->e[i].key, key);
+	mult__store(&e->val, val);
+	mult__store_rel(&e->key, key);
 	t->live++;
 	t->used++;
 }
@@ -67,8 +93,9 @@ mult__ht_remove(struct mult__htab *t, struct mult__hent *e)
  * Make room for one more insert into the table published at *tp, keeping
  * the load (tombstones included) at most 4/5. A rebuilt table holds the
  * live entries at 11/20 of its capacity: inserts amortize (a quarter of
- * the table fills before the next rebuild), probes stay short, and a table
- * never holds more than 16 / 0.55 = 29 bytes an entry. It is published in
+ * its slots fill before the next rebuild), probes stay short, and a table
+ * never holds more than 16.125 / 0.55 = 29.3 bytes an entry (a slot is 16
+ * bytes and the writer's bit). It is published in
  * place of the old one, which is retired: readers' answers don't change.
  * Returns 0 or MULT_ENOMEM with *tp unchanged.
  */

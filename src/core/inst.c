@@ -103,7 +103,8 @@ mult__name_find(struct mult_space *sp, const char *name, size_t len,
 
 		if (k == 0)
 			return NULL;
-		v = mult__load(&t->e[i].val);
+		/* The slot may be rekeyed: the full name decides, not k. */
+		v = mult__load_acq(&t->e[i].val);
 		if (k != h || v == MULT__HT_TOMB)
 			continue;
 		in = (struct mult__inst *)(uintptr_t)v;

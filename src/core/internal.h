@@ -28,10 +28,12 @@ struct mult__blk {
 /* ---- open-addressing hash, single writer, lock-free readers ------------ */
 
 /*
- * A slot's key, once set, never changes within one table (a tombstone may
- * come back to life for the same key only), so a reader that saw key k in
- * a slot reads a value that was k's at some time.
- * Key 0 is EMPTY; a value of MULT__HT_TOMB is a deleted entry.
+ * Key 0 is EMPTY; a value of MULT__HT_TOMB is a deleted entry. A slot's
+ * key changes at most once within one table: a tombstone comes back to
+ * life for its own key any number of times, and for one other key once
+ * (the writer keeps a bit a slot). A reader that loads a slot's key, then
+ * its value, then the key again and sees the same key both times read a
+ * value of that key: the key can't have gone and come back in between.
  */
 #define MULT__HT_TOMB MULT__U64_MAX
 
@@ -53,7 +55,7 @@ struct mult__htab {
 	char apart[MULT__CACHELINE];
 	uint32_t cap;    /* slots: at least 8, any number */
 	uint32_t pad;
-	struct mult__hent e[];
+	struct mult__hent e[];   /* then the writer's bits: slots rekeyed */
 };
 
 /* ---- radix tree: numbered identities -> objects ------------------------- */
@@ -469,12 +471,15 @@ mult__ht_full(const struct mult__htab *t)
 }
 
 /*
- * Find the live entry for key. Lock-free; the caller is in a read section
- * or holds the writer lock. Keys may repeat (name hashes): callers that
- * need that use the probe loop themselves.
+ * Find the live entry for key and, in *val, its value as it was when the
+ * entry was seen live (the entry itself may be rekeyed by then: a reader
+ * uses *val, never a later load of the entry). Lock-free; the caller is in
+ * a read section or holds the writer lock. Keys may repeat (name hashes):
+ * callers that need that use the probe loop themselves.
  */
 static inline const struct mult__hent *
-mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
+mult__ht_get(const struct mult__htab *t, uint64_t seed, uint64_t key,
+    uint64_t *val)
 {
 	uint32_t i, n;
 
@@ -483,15 +488,28 @@ mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
 	i = mult__ht_start(t, seed, key);
 	for (n = 0; n < t->cap; n++) {
 		const struct mult__hent *e = &t->e[i];
-		uint64_t k = mult__load_acq(&e->key);
+		uint64_t k = mult__load_acq(&e->key), v;
 
 		if (k == 0)
 			return NULL;
-		if (k == key && mult__load(&e->val) != MULT__HT_TOMB)
+		/* the key again after the value: see struct mult__hent */
+		if (k == key && (v = mult__load_acq(&e->val)) != MULT__HT_TOMB &&
+		    mult__load(&e->key) == key) {
+			*val = v;
 			return e;
+		}
 		i = mult__ht_next(t, i);
 	}
 	return NULL;
+}
+
+/* The writer's find: under the writer lock an entry stays as found. */
+static inline const struct mult__hent *
+mult__ht_find(const struct mult__htab *t, uint64_t seed, uint64_t key)
+{
+	uint64_t v;
+
+	return mult__ht_get(t, seed, key, &v);
 }
 
 #define MULT__RADIX_MASK (MULT__RADIX_FAN - 1)

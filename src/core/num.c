@@ -300,8 +300,7 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	struct mult__dom *d;
 	struct mult__inst *in;
 	const struct mult__ds *ds;
-	const struct mult__hent *e = NULL;
-	uint64_t v = MULT__HT_TOMB;
+	uint64_t v;
 	int err;
 
 	if (id == NULL)
@@ -310,11 +309,8 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
 	ds = mult__ds_get(in, dom);
-	if (ds != NULL && obj != 0)
-		e = mult__ht_find(mult__load_acq(&ds->objs), sp->seed, obj);
-	if (e != NULL)
-		v = mult__load(&e->val);
-	if (v == MULT__HT_TOMB)
+	if (ds == NULL || obj == 0 ||
+	    mult__ht_get(mult__load_acq(&ds->objs), sp->seed, obj, &v) == NULL)
 		err = MULT_ENOENT;
 	else
 		*id = d->lo + (v & ~MULT__NUM_HERE);

@@ -1,8 +1,9 @@
 /*
  * Concurrency validator for reused objects: a writer allocates and frees
  * the same few objects over and over (a pid's hash slot is revived in
- * place each time), mixed with fresh objects that leave tombstones and
- * force table rebuilds, while readers number and look them up.
+ * place each time), mixed with fresh objects that leave tombstones, take
+ * the reused objects' tombstones (a slot rekeyed) and force table
+ * rebuilds, while readers number and look them up.
  *
  * Every answer a reader gets must be one the writer really gave at some
  * point: the writer records each (object, identity) it was given, in the
@@ -65,6 +66,17 @@ fail(const char *what, uint64_t a, uint64_t b)
 	    (unsigned long long)a, (unsigned long long)b);
 }
 
+/* Its identity comes after the round's NOBJ; no reader looks it up. */
+static void
+fresh_object(uint64_t obj)
+{
+	uint64_t id;
+
+	if (mult_num_alloc(&id, sp, inst, pid, obj) != 0 ||
+	    mult_num_free(sp, inst, pid, obj) != 0)
+		fail("writer: fresh object", obj, 0);
+}
+
 static void *
 writer(void *arg)
 {
@@ -85,14 +97,18 @@ writer(void *arg)
 			atomic_store(&given[0][k][id], 1);
 			atomic_store(&given[1][k][host_id], 1);
 		}
-		/* A fresh object now and then: tombstones, then a rebuild. */
-		if (mult_num_alloc(&id, sp, inst, pid, fresh) != 0 ||
-		    mult_num_free(sp, inst, pid, fresh) != 0)
-			fail("writer: fresh object", fresh, 0);
-		fresh++;
+		/*
+		 * A fresh object each round: tombstones, then a rebuild. Every
+		 * other round it comes after the frees, so that it takes (the
+		 * hash rekeys) a tombstone of an object the readers look for.
+		 */
+		if (n % 2 == 0)
+			fresh_object(fresh++);
 		for (k = 0; k < NOBJ; k++)
 			if (mult_num_free(sp, inst, pid, OBJ(k)) != 0)
 				fail("writer: free", OBJ(k), 0);
+		if (n % 2 == 1)
+			fresh_object(fresh++);
 		n++;
 	}
 	return (void *)(uintptr_t)n;
