@@ -43,43 +43,74 @@ mult__ht_rekeyed(struct mult__htab *t)
 }
 
 /*
- * Insert a key the caller knows is not live; capacity was reserved. The
- * first slot on the probe that can take it does: its own tombstone,
- * revived in place (so a key that comes and goes, an object freed and
- * numbered again, costs no slot), another key's tombstone that has not
- * been rekeyed yet, or the empty slot that ends the probe.
+ * The slot an insert of key takes: the first on its probe that can, its
+ * own tombstone (revived in place, so a key that comes and goes, an
+ * object freed and numbered again, costs no slot), another key's
+ * tombstone that has not been rekeyed yet, or the empty slot that ends
+ * the probe. With whole set the probe goes on to that empty slot and
+ * returns NULL if key is live: a check and an insert in one probe.
+ * Without, the caller knows key is not live. Capacity was reserved.
  */
-void
-mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
-    uint64_t val)
+struct mult__hent *
+mult__ht_place(struct mult__htab *t, uint64_t seed, uint64_t key, int whole)
 {
-	uint32_t *rekeyed = mult__ht_rekeyed(t), i, bit;
-	struct mult__hent *e;
+	const uint32_t *rekeyed = mult__ht_rekeyed(t);
+	struct mult__hent *e, *at = NULL;
+	uint32_t i;
 
-	MULT__ASSERT(key != 0 && val != MULT__HT_TOMB);
 	MULT__ASSERT(t->used + 1 < t->cap);
 	for (i = mult__ht_start(t, seed, key);; i = mult__ht_next(t, i)) {
 		e = &t->e[i];
 		if (e->key == 0)
-			break;
-		if (e->val != MULT__HT_TOMB)
+			return at != NULL ? at : e;
+		if (e->val != MULT__HT_TOMB) {
+			if (e->key == key)
+				return NULL;
 			continue;
+		}
+		if (at == NULL && (e->key == key ||
+		    !(rekeyed[i / 32] & (uint32_t)1 << (i % 32)))) {
+			at = e;
+			if (!whole)
+				return at;
+		}
+	}
+}
+
+/* Insert key, not live, at e from mult__ht_place() with no write since. */
+void
+mult__ht_insert_at(struct mult__htab *t, struct mult__hent *e, uint64_t key,
+    uint64_t val)
+{
+	uint32_t *rekeyed = mult__ht_rekeyed(t), i = (uint32_t)(e - t->e);
+
+	MULT__ASSERT(key != 0 && val != MULT__HT_TOMB && i < t->cap);
+	if (e->key == 0) {
+		mult__store(&e->val, val);
+		mult__store_rel(&e->key, key);
+		t->used++;
+	} else {
+		MULT__ASSERT(e->val == MULT__HT_TOMB);
 		if (e->key != key) {
-			bit = (uint32_t)1 << (i % 32);
-			if (rekeyed[i / 32] & bit)
-				continue;
-			rekeyed[i / 32] |= bit;
+			MULT__ASSERT(!(rekeyed[i / 32] & (uint32_t)1 << (i % 32)));
+			rekeyed[i / 32] |= (uint32_t)1 << (i % 32);
 			/* release: a reader that sees key sees TOMB, not k's value */
 			mult__store_rel(&e->key, key);
 		}
 		mult__store_rel(&e->val, val);
-		t->live++;
-		return;
 	}
-	mult__store(&e->val, val);
-	mult__store_rel(&e->key, key);
 	t->live++;
-	t->used++;
+}
+
+/* Insert a key the caller knows is not live; capacity was reserved. */
+void
+mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
+    uint64_t val)
+{
+	struct mult__hent *e = mult__ht_place(t, seed, key, 0);
+
+	MULT__ASSERT(e != NULL);
+	mult__ht_insert_at(t, e, key, val);
 }
 
 void
@@ -117,13 +148,18 @@ mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
 	t = mult__ht_new(sp, (uint32_t)want);
 	if (t == NULL)
 		return MULT_ENOMEM;
-	if (old != NULL) {
-		for (i = 0; i < old->cap; i++) {
-			const struct mult__hent *e = &old->e[i];
+	/* t is not published yet, and has no tombstones: plain stores. */
+	for (i = 0; old != NULL && i < old->cap; i++) {
+		const struct mult__hent *e = &old->e[i];
+		uint32_t j;
 
-			if (e->key != 0 && e->val != MULT__HT_TOMB)
-				mult__ht_insert(t, seed, e->key, e->val);
-		}
+		if (e->key == 0 || e->val == MULT__HT_TOMB)
+			continue;
+		for (j = mult__ht_start(t, seed, e->key); t->e[j].key != 0;)
+			j = mult__ht_next(t, j);
+		t->e[j] = *e;
+		t->live++;
+		t->used++;
 	}
 	MULT__REPLACE(sp, *tp, t);
 	return 0;

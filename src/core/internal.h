@@ -295,6 +295,10 @@ int mult__name_check(const char *name, size_t *len);
 struct mult__htab *mult__ht_new(struct mult_space *sp, uint32_t cap);
 int mult__ht_reserve(struct mult_space *sp, struct mult__htab **tp,
     uint64_t seed);
+struct mult__hent *mult__ht_place(struct mult__htab *t, uint64_t seed,
+    uint64_t key, int whole);
+void mult__ht_insert_at(struct mult__htab *t, struct mult__hent *e,
+    uint64_t key, uint64_t val);
 void mult__ht_insert(struct mult__htab *t, uint64_t seed, uint64_t key,
     uint64_t val);
 void mult__ht_remove(struct mult__htab *t, struct mult__hent *e);

@@ -36,6 +36,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	struct mult__dom *d;
 	struct mult__inst *in, *a;
 	struct mult__ds *ds;
+	struct mult__hent *host_at;
 	uint64_t span;
 	int err;
 
@@ -44,21 +45,25 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	mult_sys_lock(sp->lock);
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
-	ds = mult__ds_get(sp->host, dom);
-	if (ds != NULL && mult__ht_find(ds->objs, sp->seed, obj) != NULL) {
-		err = MULT_EEXIST;
-		goto out;
-	}
 	span = mult__num_span(d);
 	/*
-	 * Prepare every level: its state, the charge (a quota says more than
-	 * a full identity space behind it), room in its hash, a free identity
-	 * (next-fit from the cursor, wrapping once) and the radix path to it.
-	 * Only empty structure is published here.
+	 * Prepare every level: its state, room in its hash, a free identity
+	 * (next-fit from the cursor, wrapping once) and the radix path to it;
+	 * and the charge (a quota says more than a full identity space behind
+	 * it). Only empty structure is published here. The host's hash holds
+	 * every object: one probe of it finds obj there (MULT_EEXIST) or the
+	 * slot its insert takes, before anything is charged.
 	 */
 	for (a = in; a != NULL; a = a->parent)
 		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
 			goto out;
+	ds = mult__ds_get(sp->host, dom);
+	if ((err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
+		goto out;
+	if ((host_at = mult__ht_place(ds->objs, sp->seed, obj, 1)) == NULL) {
+		err = MULT_EEXIST;
+		goto out;
+	}
 	if ((err = mult__charge_check(sp, d, in, 1, 0)) != 0)
 		goto out;
 	for (a = in; a != NULL; a = a->parent) {
@@ -66,7 +71,9 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		uint64_t idx;
 
 		ds = mult__ds_get(a, dom);
-		if ((err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
+		/* The host's has room already: reserving again is a no-op. */
+		if (a != sp->host &&
+		    (err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
 			goto out;
 		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx,
 		    &leaf);
@@ -86,7 +93,8 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	for (a = in; a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
 		mult__radix_set_in(ds->ids, ds->pending_leaf, ds->pending, obj);
-		mult__ht_insert(ds->objs, sp->seed, obj,
+		mult__ht_insert_at(ds->objs, a == sp->host ? host_at :
+		    mult__ht_place(ds->objs, sp->seed, obj, 0), obj,
 		    ds->pending | (a == in ? MULT__NUM_HERE : 0));
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
 		if (a == in)

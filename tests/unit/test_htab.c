@@ -217,6 +217,35 @@ Test(htab, a_tombstone_is_rekeyed_once)
 	tab_fini(&h);
 }
 
+/*
+ * The check and the insert in one probe (mult_num_alloc()'s host): a and
+ * b start at one slot, a's tombstone could take b, but b is live past it:
+ * the probe must not stop at the first slot that could take b.
+ */
+Test(htab, place_finds_a_live_key_past_a_tombstone)
+{
+	const struct mult__hent *at;
+	struct tab h;
+	uint64_t k[3];
+
+	tab_fill(&h, 1);
+	starting_at(&h, (mult__ht_start(h.t, h.sp->seed, key_of(0)) + 3) %
+	    h.t->cap, 1, k, 3);
+	put(&h, k[0], 10);
+	put(&h, k[1], 11);
+	at = entry_of(&h, k[0]);
+	del(&h, k[0]);
+	cr_assert_null(mult__ht_place(h.t, h.sp->seed, k[1], 1),
+	    "a live key was not found");
+	cr_assert_eq(mult__ht_place(h.t, h.sp->seed, k[2], 1), at);
+	cr_assert_eq(mult__ht_place(h.t, h.sp->seed, k[0], 1), at);
+	mult__ht_insert_at(h.t, mult__ht_place(h.t, h.sp->seed, k[2], 1),
+	    k[2], 12);
+	cr_assert_eq(entry_of(&h, k[2]), at);
+	cr_assert_eq(entry_of(&h, k[1])->val, 11);
+	tab_fini(&h);
+}
+
 /* A table that held 10,000 and keeps 100 comes back to 11/20 of a block. */
 Test(htab, churn_after_shrinking_gives_the_block_back)
 {
