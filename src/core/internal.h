@@ -349,15 +349,50 @@ void mult__num_unlink(struct mult_space *sp, struct mult__inst *in,
 
 /* ---- limit.c ------------------------------------------------------------ */
 
-int mult__is_allot_kind(const struct mult__dom *d);
 int mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
     struct mult__inst *c, uint64_t here_inc, uint64_t held_inc);
 void mult__charge(const struct mult__dom *d, struct mult__inst *a,
     uint64_t dusage, uint64_t dhere, uint64_t dsum);
 void mult__charge_detach(const struct mult__dom *d, struct mult__inst *x);
-uint64_t mult__held(const struct mult__dom *d, const struct mult__ds *ds);
-uint64_t mult__cap(struct mult_space *sp, const struct mult__dom *d,
-    const struct mult__inst *in, const struct mult__ds *ds);
+
+/* Inline: every level of every charge asks them (see limit.c). */
+static inline int
+mult__is_allot_kind(const struct mult__dom *d)
+{
+	return d->kind == MULT_KIND_RANGE || d->kind == MULT_KIND_EXCLUSIVE;
+}
+
+static inline uint64_t
+mult__max(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* What ds's instance holds at its parent. */
+static inline uint64_t
+mult__held(const struct mult__dom *d, const struct mult__ds *ds)
+{
+	if (ds == NULL)
+		return 0;
+	if (mult__is_allot_kind(d))
+		return mult__max(ds->reserve, ds->usage);
+	return mult__max(ds->reserve, ds->here + ds->sum_held);
+}
+
+/* What the demand (consumption) or the children's holdings may reach. */
+static inline uint64_t
+mult__cap(struct mult_space *sp, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds)
+{
+	uint64_t cap = ds != NULL ? ds->limit : MULT_UNLIMITED;
+
+	if (mult__is_allot_kind(d))
+		return in == sp->host ? d->hi - d->lo + 1 :
+		    (ds != NULL ? ds->usage : 0);
+	if (in == sp->host && d->kind == MULT_KIND_NUMBERED)
+		cap = cap < d->hi - d->lo + 1 ? cap : d->hi - d->lo + 1;
+	return cap;
+}
 
 /* ---- value.c ------------------------------------------------------------ */
 

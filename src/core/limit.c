@@ -23,42 +23,6 @@
  */
 #include "internal.h"
 
-int
-mult__is_allot_kind(const struct mult__dom *d)
-{
-	return d->kind == MULT_KIND_RANGE || d->kind == MULT_KIND_EXCLUSIVE;
-}
-
-static uint64_t
-mult__max(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
-
-uint64_t
-mult__held(const struct mult__dom *d, const struct mult__ds *ds)
-{
-	if (ds == NULL)
-		return 0;
-	if (mult__is_allot_kind(d))
-		return mult__max(ds->reserve, ds->usage);
-	return mult__max(ds->reserve, ds->here + ds->sum_held);
-}
-
-/* What the demand (consumption) or the children's holdings may reach. */
-uint64_t
-mult__cap(struct mult_space *sp, const struct mult__dom *d,
-    const struct mult__inst *in, const struct mult__ds *ds)
-{
-	uint64_t cap = ds != NULL ? ds->limit : MULT_UNLIMITED;
-
-	if (mult__is_allot_kind(d))
-		return in == sp->host ? d->hi - d->lo + 1 : (ds != NULL ? ds->usage : 0);
-	if (in == sp->host && d->kind == MULT_KIND_NUMBERED)
-		cap = cap < d->hi - d->lo + 1 ? cap : d->hi - d->lo + 1;
-	return cap;
-}
-
 /* Would a + b exceed cap? Asked without wrapping (I5). */
 static int
 mult__exceeds(uint64_t a, uint64_t b, uint64_t cap)
