@@ -266,9 +266,19 @@ read_one(struct reader *r, uint64_t id)
 	size_t len;
 
 	/* Instance lookup: the id is the instance's own, never another's. */
-	if (soft(mult_instance_info(&info, sp, id), id, "info") &&
-	    (info.id != id || info.parent != MULT_HOST))
-		fail("info names another instance", id, info.id, info.parent);
+	if (soft(mult_instance_info(&info, sp, id), id, "info")) {
+		if (info.id != id || info.parent != MULT_HOST)
+			fail("info names another instance", id, info.id,
+			    info.parent);
+		/*
+		 * By name (names are never reused here): this instance, or
+		 * none once it has gone, while the name hash churns,
+		 * rekeys its tombstones and is rebuilt.
+		 */
+		else if (soft(mult_instance_find(&other, sp, info.name), id,
+		    "find") && other != id)
+			fail("a name finds another instance", id, other, 0);
+	}
 
 	/* Range: down gives exactly this instance's resource; up inverts. */
 	x = rnd(&r->seed) % (SPAN + 10);
