@@ -3,7 +3,7 @@
  * tombstone takes its own key back any number of times and one other key
  * once. A table is rebuilt with its live entries at 11/20 of the block,
  * whether it grew or tombstones filled it (keys that come and go), so at
- * most 29 bytes an entry; its rebuilds come a third of the block apart;
+ * most 29.3 bytes an entry; its rebuilds come a third of the block apart;
  * and a table whose entries went shrinks back to that.
  *
  * SPDX-License-Identifier: ISC
