@@ -37,9 +37,15 @@ mult__ht_new(struct mult_space *sp, uint32_t cap)
 
 /* The writer's bits after the entries: slot i has had its one rekey. */
 static uint32_t *
-mult__ht_rekeyed(struct mult__htab *t)
+mult__ht_word(struct mult__htab *t, uint32_t i)
 {
-	return (uint32_t *)(void *)&t->e[t->cap];
+	return &((uint32_t *)(void *)&t->e[t->cap])[i / 32];
+}
+
+static int
+mult__ht_rekeyed(struct mult__htab *t, uint32_t i)
+{
+	return (*mult__ht_word(t, i) >> (i % 32)) & 1;
 }
 
 /*
@@ -54,7 +60,6 @@ mult__ht_rekeyed(struct mult__htab *t)
 struct mult__hent *
 mult__ht_place(struct mult__htab *t, uint64_t seed, uint64_t key, int whole)
 {
-	const uint32_t *rekeyed = mult__ht_rekeyed(t);
 	struct mult__hent *e, *at = NULL;
 	uint32_t i;
 
@@ -69,7 +74,7 @@ mult__ht_place(struct mult__htab *t, uint64_t seed, uint64_t key, int whole)
 			continue;
 		}
 		if (at == NULL && (e->key == key ||
-		    !(rekeyed[i / 32] & (uint32_t)1 << (i % 32)))) {
+		    !mult__ht_rekeyed(t, i))) {
 			at = e;
 			if (!whole)
 				return at;
@@ -82,7 +87,7 @@ void
 mult__ht_insert_at(struct mult__htab *t, struct mult__hent *e, uint64_t key,
     uint64_t val)
 {
-	uint32_t *rekeyed = mult__ht_rekeyed(t), i = (uint32_t)(e - t->e);
+	uint32_t i = (uint32_t)(e - t->e);
 
 	MULT__ASSERT(key != 0 && val != MULT__HT_TOMB && i < t->cap);
 	if (e->key == 0) {
@@ -92,8 +97,8 @@ mult__ht_insert_at(struct mult__htab *t, struct mult__hent *e, uint64_t key,
 	} else {
 		MULT__ASSERT(e->val == MULT__HT_TOMB);
 		if (e->key != key) {
-			MULT__ASSERT(!(rekeyed[i / 32] & (uint32_t)1 << (i % 32)));
-			rekeyed[i / 32] |= (uint32_t)1 << (i % 32);
+			MULT__ASSERT(!mult__ht_rekeyed(t, i));
+			*mult__ht_word(t, i) |= (uint32_t)1 << (i % 32);
 			/* release: a reader that sees key sees TOMB, not k's value */
 			mult__store_rel(&e->key, key);
 		}

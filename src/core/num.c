@@ -71,7 +71,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		uint64_t idx;
 
 		ds = mult__ds_get(a, dom);
-		/* The host's has room already: reserving again is a no-op. */
+		/* The host's has room, and host_at points into it. */
 		if (a != sp->host &&
 		    (err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
 			goto out;
