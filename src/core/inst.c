@@ -183,6 +183,7 @@ mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now)
 		return;
 	rel(sp, ds->allot);
 	rel(sp, ds->map);
+	mult__num_release(sp, ds->objs, rel);
 	rel(sp, ds->objs);
 	rel(sp, ds->vals);
 	mult__radix_retire(sp, ds->ids, ds->leaves, now);

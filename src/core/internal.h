@@ -163,7 +163,8 @@ struct mult__ds {
 	/* numbered */
 	uintptr_t ids;              /* published root word (mult__rtag()):
 	                               identity - lo -> object */
-	struct mult__htab *objs;    /* published: object -> (identity - lo) | HERE */
+	struct mult__htab *objs;    /* published, the host's only: object ->
+	                               its identities (mult__num_at()) */
 	/* value */
 	struct mult__vtab *vals;    /* published */
 	/*
@@ -190,7 +191,21 @@ struct mult__ds {
 	uint64_t refused_by;
 };
 
-#define MULT__NUM_HERE ((uint64_t)1 << 63)
+/*
+ * A numbered object's identities (offsets from lo, below 2^32), one a
+ * level from the host (nr[0]) to the instance that allocated it, at
+ * depth `depth`, as Linux's struct pid keeps its upids. Written before
+ * the host's hash entry that points at it is published, never changed,
+ * retired when the object is freed. An object at depth 0, or at depth 1
+ * in a domain of at most 2^31 identities, needs none: its identities lie
+ * in the entry's value itself (see mult__num_at()).
+ */
+struct mult__nrec {
+	struct mult__blk blk;
+	uint32_t depth;
+	uint32_t pad;
+	uint32_t nr[];
+};
 
 struct mult__dvec {
 	struct mult__blk blk;
@@ -346,6 +361,8 @@ int mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 
 void mult__num_unlink(struct mult_space *sp, struct mult__inst *in,
     uint32_t dom);
+void mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
+    void (*rel)(struct mult_space *, void *));
 
 /* ---- limit.c ------------------------------------------------------------ */
 
@@ -615,6 +632,50 @@ mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
 	for (; n != NULL && shift > 0; shift -= MULT__RADIX_BITS)
 		n = mult__rchild(n, shift, idx);
 	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
+}
+
+/*
+ * The host's hash value of a numbered object: a record's address with bit
+ * 0 set; or, bit 0 clear, its identity in the host from bit 2 on (an
+ * object of the host's own), or, bit 1 set too, its identities at depths
+ * 0 and 1 in bits 2-32 and 33-63. The identity at
+ * depth k into *nr, or 0 if the object lies above depth k (it is then
+ * numbered nowhere at depth k). Lock-free: a record is immutable and
+ * outlives every reader that found it.
+ */
+#define MULT__NUM_REC ((uint64_t)1)
+#define MULT__NUM_D1 ((uint64_t)2)
+#define MULT__NUM_INLINE ((uint64_t)1 << 31)
+
+static inline int
+mult__num_at(uint64_t v, uint32_t k, uint64_t *nr)
+{
+	const struct mult__nrec *rec;
+
+	if (!(v & MULT__NUM_REC)) {
+		if (k > ((v & MULT__NUM_D1) != 0))
+			return 0;
+		if (k == 1)
+			*nr = v >> 33;
+		else
+			*nr = v & MULT__NUM_D1 ? (v >> 2) & (MULT__NUM_INLINE - 1) :
+			    v >> 2;
+		return 1;
+	}
+	rec = (const struct mult__nrec *)(uintptr_t)(v & ~MULT__NUM_REC);
+	if (k > rec->depth)
+		return 0;
+	*nr = rec->nr[k];
+	return 1;
+}
+
+/* The depth of the instance that allocated the object of value v. */
+static inline uint32_t
+mult__num_depth(uint64_t v)
+{
+	if (!(v & MULT__NUM_REC))
+		return (v & MULT__NUM_D1) != 0;
+	return ((const struct mult__nrec *)(uintptr_t)(v & ~MULT__NUM_REC))->depth;
 }
 
 /*

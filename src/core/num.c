@@ -1,14 +1,16 @@
 /*
  * libmult core: numbered domains, pid-style.
  *
- * Every instance keeps, per numbered domain, two indexes of the objects
- * numbered in it and in its descendants: a radix tree from identity to
- * object (lookup) and a hash from object to identity (number). An object
- * allocated at depth k has k + 1 identities, one per level, like Linux's
- * struct pid, but each level is indexed by its own instance, so every read
- * is one index probe whatever the depth, and visibility (I6) is simply
- * membership: a viewer's hash holds exactly the objects of its subtree.
- * The hash value carries MULT__NUM_HERE at the level that allocated it.
+ * An object allocated at depth k has k + 1 identities, one a level from
+ * the host down, as Linux's struct pid has its upids. Every instance
+ * keeps, per numbered domain, a radix tree from identity to object of the
+ * objects numbered in its subtree (lookup); the host alone keeps a hash
+ * from object to its identities (number, and the writer's every find),
+ * which holds every object once. So an allocation at any depth probes
+ * one hash and walks k + 1 trees. Visibility (I6) is membership: an
+ * object is numbered in exactly the instances on its path to the host,
+ * so a viewer's identity for it stands only if the viewer's tree holds
+ * the object at that identity, and a sibling's object is not found.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -20,13 +22,35 @@ mult__num_span(const struct mult__dom *d)
 	return d->hi - d->lo + 1;
 }
 
-/* Remove obj (at identity offset idx) from one level. */
-static void
-mult__num_drop(struct mult_space *sp, struct mult__ds *ds,
-    struct mult__hent *e, uint64_t idx)
+static struct mult__nrec *
+mult__num_rec(uint64_t v)
 {
-	mult__radix_clear(sp, ds->ids, &ds->leaves, idx, ds->cursor);
-	mult__ht_remove(ds->objs, e);
+	return (struct mult__nrec *)(uintptr_t)(v & ~MULT__NUM_REC);
+}
+
+/*
+ * Take the object of host entry e, numbered in the instances from `from`
+ * up, out of their trees and out of the host's hash, and retire its
+ * record. Allocates nothing: it can't fail.
+ */
+static void
+mult__num_drop(struct mult_space *sp, struct mult__inst *from, uint32_t dom,
+    struct mult__htab *objs, struct mult__hent *e)
+{
+	uint64_t v = e->val, nr;
+	struct mult__inst *a;
+
+	for (a = from; a != NULL; a = a->parent) {
+		struct mult__ds *ds = mult__ds_get(a, dom);
+		int at = mult__num_at(v, a->depth, &nr);
+
+		MULT__ASSERT(at);
+		(void)at;
+		mult__radix_clear(sp, ds->ids, &ds->leaves, nr, ds->cursor);
+	}
+	mult__ht_remove(objs, e);
+	if (v & MULT__NUM_REC)
+		mult__retire(sp, mult__num_rec(v));
 }
 
 int
@@ -35,9 +59,10 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 {
 	struct mult__dom *d;
 	struct mult__inst *in, *a;
-	struct mult__ds *ds;
+	struct mult__ds *ds, *hds;
 	struct mult__hent *host_at;
-	uint64_t span;
+	struct mult__nrec *rec = NULL;
+	uint64_t span, v;
 	int err;
 
 	if (id == NULL || sp == NULL || obj == 0)
@@ -47,22 +72,31 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		goto out;
 	span = mult__num_span(d);
 	/*
-	 * Prepare every level: its state, room in its hash, a free identity
-	 * (next-fit from the cursor, wrapping once) and the radix path to it;
-	 * and the charge (a quota says more than a full identity space behind
-	 * it). Only empty structure is published here. The host's hash holds
-	 * every object: one probe of it finds obj there (MULT_EEXIST) or the
-	 * slot its insert takes, before anything is charged.
+	 * Prepare every level: its state, a free identity (next-fit from the
+	 * cursor, wrapping once) and the radix path to it; room in the host's
+	 * hash, whose one probe finds obj there (MULT_EEXIST) or the slot its
+	 * insert takes; the record of an object too deep for its identities
+	 * to fit in the entry; and the charge (a quota says more than a full
+	 * identity space behind it). Only empty structure is published here.
 	 */
 	for (a = in; a != NULL; a = a->parent)
 		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
 			goto out;
-	ds = mult__ds_get(sp->host, dom);
-	if ((err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
+	hds = mult__ds_get(sp->host, dom);
+	if ((err = mult__ht_reserve(sp, &hds->objs, sp->seed)) != 0)
 		goto out;
-	if ((host_at = mult__ht_place(ds->objs, sp->seed, obj, 1)) == NULL) {
+	if ((host_at = mult__ht_place(hds->objs, sp->seed, obj, 1)) == NULL) {
 		err = MULT_EEXIST;
 		goto out;
+	}
+	if (in->depth > 1 || (in->depth == 1 && span > MULT__NUM_INLINE)) {
+		rec = mult__alloc(sp, sizeof(*rec) +
+		    ((size_t)in->depth + 1) * sizeof(rec->nr[0]));
+		if (rec == NULL) {
+			err = MULT_ENOMEM;
+			goto out;
+		}
+		rec->depth = in->depth;
 	}
 	if ((err = mult__charge_check(sp, d, in, 1, 0)) != 0)
 		goto out;
@@ -71,10 +105,6 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		uint64_t idx;
 
 		ds = mult__ds_get(a, dom);
-		/* The host's has room, and host_at points into it. */
-		if (a != sp->host &&
-		    (err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0)
-			goto out;
 		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx,
 		    &leaf);
 		if (err == MULT_ENOSPC && ds->cursor != 0)
@@ -89,19 +119,30 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		ds->pending = idx;
 		ds->pending_leaf = leaf;
 	}
-	/* Commit, from the allocating level up, as Linux publishes a pid. */
+	/*
+	 * Commit, from the allocating level up, as Linux publishes a pid;
+	 * the host's entry last, once every tree holds obj.
+	 */
+	v = 0;
 	for (a = in; a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
 		mult__radix_set_in(ds->ids, ds->pending_leaf, ds->pending, obj);
-		mult__ht_insert_at(ds->objs, a == sp->host ? host_at :
-		    mult__ht_place(ds->objs, sp->seed, obj, 0), obj,
-		    ds->pending | (a == in ? MULT__NUM_HERE : 0));
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
-		if (a == in)
-			*id = d->lo + ds->pending;
+		if (rec != NULL)
+			rec->nr[a->depth] = (uint32_t)ds->pending;
+		else
+			v |= ds->pending << (a->depth == 0 ? 2 : 33);
 	}
+	if (rec != NULL)
+		v = (uint64_t)(uintptr_t)rec | MULT__NUM_REC;
+	else if (in->depth == 1)
+		v |= MULT__NUM_D1;
+	mult__ht_insert_at(hds->objs, host_at, obj, v);
+	*id = d->lo + mult__ds_get(in, dom)->pending;
 	mult__charge(d, in, 1, 1, 0);
+	rec = NULL;
 out:
+	mult__free(sp, rec);
 	mult_sys_unlock(sp->lock);
 	return err;
 }
@@ -111,9 +152,10 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
     uint64_t obj)
 {
 	struct mult__dom *d;
-	struct mult__inst *in, *a;
-	struct mult__ds *ds;
+	struct mult__inst *in;
+	struct mult__ds *ds, *hds;
 	struct mult__hent *e;
+	uint64_t nr;
 	int err;
 
 	if (sp == NULL || obj == 0)
@@ -121,24 +163,19 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	mult_sys_lock(sp->lock);
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
+	/* in allocated obj if obj lies at in's depth and in's tree holds it. */
+	hds = mult__ds_get(sp->host, dom);
 	ds = mult__ds_get(in, dom);
-	e = ds != NULL ? (struct mult__hent *)mult__ht_find(ds->objs, sp->seed,
-	    obj) : NULL;
-	if (e == NULL || !(e->val & MULT__NUM_HERE)) {
+	e = hds != NULL ? (struct mult__hent *)mult__ht_find(hds->objs,
+	    sp->seed, obj) : NULL;
+	if (e == NULL || ds == NULL || mult__num_depth(e->val) != in->depth ||
+	    !mult__num_at(e->val, in->depth, &nr) ||
+	    mult__radix_get(ds->ids, d->radix_top, nr) != obj) {
 		err = MULT_ENOENT;
 		goto out;
 	}
 	mult__charge(d, in, 0 - (uint64_t)1, 0 - (uint64_t)1, 0);
-	/* in's entry is found already; each ancestor's, in its own hash. */
-	for (a = in; a != NULL; a = a->parent) {
-		if (a != in) {
-			ds = mult__ds_get(a, dom);
-			e = (struct mult__hent *)mult__ht_find(ds->objs, sp->seed,
-			    obj);
-			MULT__ASSERT(e != NULL);
-		}
-		mult__num_drop(sp, ds, e, e->val & ~MULT__NUM_HERE);
-	}
+	mult__num_drop(sp, in, dom, hds->objs, e);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -146,31 +183,49 @@ out:
 
 /*
  * in's subtree is being destroyed: take every object numbered in it out of
- * in's ancestors' indexes (mult__charge_detach() does the accounting). in's
- * own indexes go with in.
+ * in's ancestors' trees and the host's hash (mult__charge_detach() does
+ * the accounting). in's tree holds them all; it goes with in. A leaf that
+ * left the tree is empty, so the chunks' leaves are every leaf to read.
  */
 void
 mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
 {
 	const struct mult__ds *ids = mult__ds_get(in, dom);
-	struct mult__inst *a;
+	struct mult__ds *hds = mult__ds_get(sp->host, dom);
+	const struct mult__rchunk *c;
+	uint32_t l, i;
+
+	if (ids == NULL || in->parent == NULL)
+		return;
+	for (c = ids->leaves; c != NULL; c = c->next)
+		for (l = 0; l < c->used; l++)
+			for (i = 0; i < MULT__RADIX_FAN; i++) {
+				uint64_t obj = c->leaf[l].slot[i];
+				struct mult__hent *e;
+
+				if (obj == 0)
+					continue;
+				e = (struct mult__hent *)mult__ht_find(
+				    hds->objs, sp->seed, obj);
+				MULT__ASSERT(e != NULL);
+				mult__num_drop(sp, in->parent, dom, hds->objs,
+				    e);
+			}
+}
+
+/* The host's hash goes: so do the records of the objects still in it. */
+void
+mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
+    void (*rel)(struct mult_space *, void *))
+{
 	uint32_t i;
 
-	if (ids == NULL || ids->objs == NULL)
-		return;
-	for (i = 0; i < ids->objs->cap; i++) {
-		const struct mult__hent *ie = &ids->objs->e[i];
+	for (i = 0; objs != NULL && i < objs->cap; i++) {
+		const struct mult__hent *e = &objs->e[i];
 
-		if (ie->key == 0 || ie->val == MULT__HT_TOMB)
-			continue;
-		for (a = in->parent; a != NULL; a = a->parent) {
-			struct mult__ds *ds = mult__ds_get(a, dom);
-			struct mult__hent *e = (struct mult__hent *)mult__ht_find(
-			    ds->objs, sp->seed, ie->key);
-
-			MULT__ASSERT(e != NULL);
-			mult__num_drop(sp, ds, e, e->val & ~MULT__NUM_HERE);
-		}
+		if (e->key != 0 && e->val != MULT__HT_TOMB &&
+		    (e->val & MULT__NUM_REC))
+			rel(sp, mult__num_rec(e->val));
 	}
 }
 
@@ -307,8 +362,8 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 {
 	struct mult__dom *d;
 	struct mult__inst *in;
-	const struct mult__ds *ds;
-	uint64_t v;
+	const struct mult__ds *ds, *hds;
+	uint64_t v, nr;
 	int err;
 
 	if (id == NULL)
@@ -316,12 +371,22 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	mult_sys_read_enter();
 	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
+	/*
+	 * obj's identity at the viewer's depth, if it has one, stands if the
+	 * viewer's tree holds obj there: then obj was numbered there, in the
+	 * viewer, at that instant. Else obj lies elsewhere (a sibling's, a
+	 * parent's) or was freed meanwhile. The host holds every object.
+	 */
+	hds = mult__ds_get(sp->host, dom);
 	ds = mult__ds_get(in, dom);
-	if (ds == NULL || obj == 0 ||
-	    mult__ht_get(mult__load_acq(&ds->objs), sp->seed, obj, &v) == NULL)
+	if (ds == NULL || obj == 0 || hds == NULL ||
+	    mult__ht_get(mult__load_acq(&hds->objs), sp->seed, obj, &v) == NULL ||
+	    !mult__num_at(v, in->depth, &nr) ||
+	    (in->depth != 0 && mult__radix_get(mult__load_acq(&ds->ids),
+	    d->radix_top, nr) != obj))
 		err = MULT_ENOENT;
 	else
-		*id = d->lo + (v & ~MULT__NUM_HERE);
+		*id = d->lo + nr;
 out:
 	mult_sys_read_exit();
 	return err;

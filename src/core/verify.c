@@ -287,10 +287,92 @@ mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	return 0;
 }
 
-/* Count the objects a radix tree holds, checking its counts (I8). */
+/*
+ * The radix tree of in (at depth k) holds obj at idx: the host's record of
+ * obj must give it identity idx at depth k, and obj must be numbered in
+ * in's parent and, unless in allocated it (*here counts those), in
+ * exactly one child (I1, I2, I3, I6).
+ */
+static int
+mult__v_numobj(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
+    uint64_t idx, uint64_t obj, uint64_t *here)
+{
+	const struct mult__dom *d = v->sp->doms[dom];
+	const struct mult__ds *hds = mult__ds_get(v->sp->host, dom);
+	const struct mult__inst *c;
+	const struct mult__hent *e;
+	uint32_t k = in->depth, found = 0;
+	uint64_t nr;
+
+	e = hds != NULL ? mult__ht_find(hds->objs, v->sp->seed, obj) : NULL;
+	if (e == NULL)
+		FAIL(3, in, NULL, idx, obj, "identity and object indexes disagree");
+	if (!mult__num_at(e->val, k, &nr))
+		FAIL(6, in, NULL, obj, idx,
+		    "object visible without being allocated below");
+	if (nr != idx) {
+		/* Is obj where it should be in a sibling? */
+		for (c = in->parent != NULL ? in->parent->child : NULL; c != NULL;
+		    c = c->next) {
+			const struct mult__ds *cds = mult__ds_get(c, dom);
+
+			if (c != in && cds != NULL &&
+			    mult__radix_get(cds->ids, d->radix_top, nr) == obj)
+				FAIL(1, in->parent, NULL, obj, idx,
+				    "object numbered in two sibling instances");
+		}
+		FAIL(3, in, NULL, idx, obj, "identity and object indexes disagree");
+	}
+	if (in->parent != NULL) {
+		const struct mult__ds *pds = mult__ds_get(in->parent, dom);
+
+		if (!mult__num_at(e->val, k - 1, &nr) || pds == NULL ||
+		    mult__radix_get(pds->ids, d->radix_top, nr) != obj)
+			FAIL(2, in, in->parent, obj, idx,
+			    "object not numbered in the parent");
+	}
+	if (mult__num_depth(e->val) == k) {
+		/* Allocated here: in no sibling (in's parent is below). */
+		for (c = in->parent != NULL ? in->parent->child : NULL; c != NULL;
+		    c = c->next) {
+			const struct mult__ds *cds = mult__ds_get(c, dom);
+
+			if (c != in && cds != NULL &&
+			    mult__radix_get(cds->ids, d->radix_top, idx) == obj)
+				FAIL(1, in->parent, NULL, obj, idx,
+				    "object numbered in two sibling instances");
+		}
+		++*here;
+		return 0;
+	}
+	/* Allocated below: numbered in exactly one child, at depth k + 1. */
+	if (!mult__num_at(e->val, k + 1, &nr))
+		FAIL(8, in, NULL, obj, idx, "object record inconsistent");
+	for (c = in->child; c != NULL; c = c->next) {
+		const struct mult__ds *cds = mult__ds_get(c, dom);
+
+		if (cds != NULL &&
+		    mult__radix_get(cds->ids, d->radix_top, nr) == obj)
+			found++;
+	}
+	if (found > 1)
+		FAIL(1, in, NULL, obj, found,
+		    "object numbered in two sibling instances");
+	if (found == 0)
+		FAIL(6, in, NULL, obj, found,
+		    "object visible without being allocated below");
+	return 0;
+}
+
+/*
+ * Count the objects a radix tree holds, checking its counts (I8); with
+ * here, also each object (mult__v_numobj(), which counts in *here those
+ * allocated here), which reads other instances' trees: only once every
+ * tree has passed without.
+ */
 static int
 mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
-    const struct mult__ds *ds, uint64_t span, uint64_t *count)
+    const struct mult__ds *ds, uint64_t span, uint64_t *count, uint64_t *here)
 {
 	const struct mult__rnode *stack[11];
 	uint64_t base[11];
@@ -340,18 +422,16 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 					used += n->slot[i] != 0;
 					if (n->slot[i] != 0) {
 						uint64_t idx = base[top] + i;
-						const struct mult__hent *e;
+						int err;
 
 						if (idx >= span)
 							FAIL(5, in, NULL, idx, span,
 							    "identity outside the co-domain");
-						e = mult__ht_find(ds->objs,
-						    v->sp->seed, n->slot[i]);
-						if (e == NULL ||
-						    (e->val & ~MULT__NUM_HERE) != idx)
-							FAIL(3, in, NULL, idx,
-							    n->slot[i],
-							    "identity and object indexes disagree");
+						err = here == NULL ? 0 :
+						    mult__v_numobj(v, dom, in,
+						    idx, n->slot[i], here);
+						if (err != 0)
+							return err;
 					}
 				} else if (c != NULL) {
 					kids++;
@@ -397,62 +477,66 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	return 0;
 }
 
-/* Numbered: I1, I2, I3, I5, I6, I7. */
+/*
+ * Numbered, first pass: each tree's shape and counts (I8), the host's
+ * hash against its tree, the charges (I7).
+ */
 static int
 mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
     const struct mult__inst *in, const struct mult__ds *ds)
 {
-	const struct mult__ds *pds;
-	const struct mult__inst *c;
-	uint64_t nradix, live = 0, here = 0;
-	uint32_t i;
+	uint64_t live;
 	int err;
 
 	if (ds == NULL)
 		return mult__v_charges(v, dom, d, in, ds, 0);
-	if ((err = mult__v_radix(v, dom, in, ds, d->hi - d->lo + 1, &nradix)) != 0)
+	if (ds->objs != NULL && in != v->sp->host)
+		FAIL(8, in, NULL, ds->objs->live, 0,
+		    "object hash outside the host");
+	if ((err = mult__v_radix(v, dom, in, ds, d->hi - d->lo + 1, &live,
+	    NULL)) != 0)
 		return err;
-	pds = in->parent != NULL ? mult__ds_get(in->parent, dom) : NULL;
-	for (i = 0; ds->objs != NULL && i < ds->objs->cap; i++) {
-		const struct mult__hent *e = &ds->objs->e[i];
-		uint64_t idx;
-		int found = 0;
+	/* Every object the host's hash holds is in the host's tree. */
+	if (in == v->sp->host && live != (ds->objs != NULL ? ds->objs->live : 0))
+		FAIL(8, in, NULL, live, ds->objs != NULL ? ds->objs->live : 0,
+		    "object count inconsistent");
+	return mult__v_charges(v, dom, d, in, ds, ds->here);
+}
 
-		if (e->key == 0 || e->val == MULT__HT_TOMB)
-			continue;
-		live++;
-		idx = e->val & ~MULT__NUM_HERE;
-		if (mult__ht_find(ds->objs, v->sp->seed, e->key) != e)
-			FAIL(3, in, NULL, e->key, idx, "object numbered twice");
-		if (mult__radix_get(ds->ids, d->radix_top, idx) != e->key)
-			FAIL(3, in, NULL, idx, e->key,
-			    "object and identity indexes disagree");
-		if (in->parent != NULL &&
-		    (pds == NULL || mult__ht_find(pds->objs, v->sp->seed, e->key) == NULL))
-			FAIL(2, in, in->parent, e->key, idx,
-			    "object not numbered in the parent");
-		here += (e->val & MULT__NUM_HERE) != 0;
-		/* Visible here only if allocated here or in exactly one child. */
-		for (c = in->child; c != NULL; c = c->next) {
-			const struct mult__ds *cds = mult__ds_get(c, dom);
+/*
+ * Numbered, second pass, once every tree is sound: each object of each
+ * tree against the host's record of it and the trees around (I1, I2, I3,
+ * I6), and what each instance allocated (I7). Children before parents,
+ * so that a wrong object is blamed on the tree that holds it.
+ */
+static int
+mult__v_num_objs(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d)
+{
+	const struct mult__inst *in = v->sp->host;
+	int err;
 
-			if (cds != NULL &&
-			    mult__ht_find(cds->objs, v->sp->seed, e->key) != NULL)
-				found++;
+	while (in->child != NULL)
+		in = in->child;
+	while (in != NULL) {
+		const struct mult__ds *ds = mult__ds_get(in, dom);
+		uint64_t live, here = 0;
+
+		if (ds != NULL) {
+			if ((err = mult__v_radix(v, dom, in, ds,
+			    d->hi - d->lo + 1, &live, &here)) != 0)
+				return err;
+			if (here != ds->here || ds->usage != live)
+				FAIL(7, in, NULL, ds->usage, live,
+				    "usage differs from the objects numbered");
 		}
-		if (found > 1)
-			FAIL(1, in, NULL, e->key, found,
-			    "object numbered in two sibling instances");
-		if (found != ((e->val & MULT__NUM_HERE) ? 0 : 1))
-			FAIL(6, in, NULL, e->key, found,
-			    "object visible without being allocated below");
+		if (in->next != NULL) {
+			for (in = in->next; in->child != NULL; in = in->child)
+				;
+		} else {
+			in = in->parent;
+		}
 	}
-	if (live != nradix || (ds->objs != NULL && live != ds->objs->live))
-		FAIL(8, in, NULL, live, nradix, "object count inconsistent");
-	if (here != ds->here || ds->usage != live)
-		FAIL(7, in, NULL, ds->usage, live,
-		    "usage differs from the objects numbered");
-	return mult__v_charges(v, dom, d, in, ds, here);
+	return 0;
 }
 
 /* Values: I5, I7, I8. */
@@ -565,6 +649,9 @@ mult_verify(struct mult_violation *out, struct mult_space *sp)
 			}
 		}
 	}
+	for (dom = 0; err == 0 && dom < sp->ndoms; dom++)
+		if (sp->doms[dom]->kind == MULT_KIND_NUMBERED)
+			err = mult__v_num_objs(v, dom, sp->doms[dom]);
 	for (dom = 0; err == 0 && dom < sp->ndoms; dom++)
 		if (sp->doms[dom]->kind == MULT_KIND_EXCLUSIVE ||
 		    (sp->doms[dom]->kind == MULT_KIND_RANGE &&

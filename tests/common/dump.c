@@ -181,7 +181,7 @@ d_radix(struct dump *d, const struct mult__rnode *root)
 }
 
 struct d_obj {
-	uint64_t idx, obj, here;
+	uint64_t obj, val;
 };
 
 static int
@@ -189,12 +189,13 @@ d_obj_cmp(const void *a, const void *b)
 {
 	const struct d_obj *x = a, *y = b;
 
-	if (x->idx != y->idx)
-		return x->idx < y->idx ? -1 : 1;
 	return x->obj < y->obj ? -1 : x->obj > y->obj;
 }
 
-/* The object hash, sorted by identity: identity <- object (here). */
+/*
+ * The host's object hash, sorted by object: each object with its
+ * identities from the host down to the instance that allocated it.
+ */
 static void
 d_objs(struct dump *d, const struct mult__htab *t)
 {
@@ -217,16 +218,20 @@ d_objs(struct dump *d, const struct mult__htab *t)
 				d_printf(d, " LIVE-COUNT-WRONG");
 				break;
 			}
-			v[n].idx = e->val & ~MULT__NUM_HERE;
 			v[n].obj = e->key;
-			v[n].here = (e->val & MULT__NUM_HERE) != 0;
+			v[n].val = e->val;
 			n++;
 		}
 		qsort(v, n, sizeof(*v), d_obj_cmp);
 	}
-	for (i = 0; i < n; i++)
-		d_printf(d, " %llu<%llu%s", (ull)v[i].idx, (ull)v[i].obj,
-		    v[i].here ? "*" : "");
+	for (i = 0; i < n; i++) {
+		uint32_t k, depth = mult__num_depth(v[i].val);
+		uint64_t nr;
+
+		d_printf(d, " %llu=", (ull)v[i].obj);
+		for (k = 0; k <= depth && mult__num_at(v[i].val, k, &nr); k++)
+			d_printf(d, "%s%llu", k == 0 ? "" : "/", (ull)nr);
+	}
 	d_printf(d, " (%u)\n", n);
 	free(v);
 }

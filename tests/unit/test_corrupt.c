@@ -123,11 +123,14 @@ Test(corrupt, i1_object_in_two_siblings)
 	struct mult__ds *ds = ds_of(f.b, f.pid);
 	struct mult__rnode *leaf;
 
-	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
+	uint64_t nr, obj = 0xa2;
+
+	/* a's second pid: free in b, which has one. */
+	ok(mult_num_alloc(&nr, f.sp, f.a, f.pid, obj));
+	nr -= f.sp->doms[f.pid]->lo;
 	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
-	    f.sp->doms[f.pid]->radix_top, 7, &leaf));
-	mult__radix_set_in(ds->ids, leaf, 7, f.obj_a);
-	mult__ht_insert(ds->objs, f.sp->seed, f.obj_a, 7);
+	    f.sp->doms[f.pid]->radix_top, nr, &leaf));
+	mult__radix_set_in(ds->ids, leaf, nr, obj);
 	expect(1, MULT_HOST, f.pid);
 }
 
@@ -272,12 +275,10 @@ Test(corrupt, i6_visibility_numbered)
 	ok(mult_num_alloc(&id, f.sp, child, f.pid, 0x5eed));
 	ok(mult_verify(NULL, f.sp));
 	ds = ds_of(child, f.pid);
-	ok(mult__ht_reserve(f.sp, &ds->objs, f.sp->seed));
 	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
 	    f.sp->doms[f.pid]->radix_top, 9, &leaf));
 	mult__radix_set_in(ds->ids, leaf, 9, obj);
-	mult__ht_insert(ds->objs, f.sp->seed, obj, 9);
-	expect(6, parent, f.pid);
+	expect(6, child, f.pid);
 }
 
 /* I7: a's usage of pids no longer equals what is charged to it. */

@@ -344,6 +344,104 @@ Test(num, free_lookup_number_errors)
 	mult_space_destroy(f.sp);
 }
 
+/*
+ * Only the allocating instance frees: not a sibling that holds another
+ * object at the same depth and identity, not a parent or a child.
+ */
+Test(num, free_only_by_the_allocator)
+{
+	struct fix f;
+
+	fix_init(&f);
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x2), 1);
+	cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x3), 1);
+	cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x4), 1);
+	cr_assert_eq(mult_num_free(f.sp, f.s, f.pid, 0x2), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.pid, 0x3), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, MULT_HOST, f.pid, 0x2), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.pid, 0x4), MULT_ENOENT);
+	cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x2), MULT_ENOENT);
+	cr_assert_eq(h_number(f.sp, f.c, f.pid, 0x2), 1);
+	cr_assert_eq(h_number(f.sp, f.s, f.pid, 0x3), 1);
+	cr_assert_eq(h_number(f.sp, f.g, f.pid, 0x4), 1);
+	h_verify(f.sp);
+	cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x4), 0);
+	cr_assert_eq(mult_num_free(f.sp, f.c, f.pid, 0x2), 0);
+	cr_assert_eq(h_number_rc(f.sp, f.c, f.pid, 0x2), MULT_ENOENT);
+	cr_assert_eq(h_number_rc(f.sp, MULT_HOST, f.pid, 0x4), MULT_ENOENT);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+/*
+ * An object's identities at every level of a chain, in a domain whose
+ * identities fit in the host's hash entry at depth 1 and in one whose
+ * don't (2^32 identities): each level sees its own, and only the levels
+ * on its path see it.
+ */
+Test(num, identities_at_every_depth)
+{
+	struct fix f;
+	uint64_t chain[6], side, id;
+	uint32_t dom[2], k, j;
+
+	fix_init(&f);
+	dom[0] = f.pid;
+	dom[1] = h_dom(f.sp, "wide", MULT_KIND_NUMBERED, 0, UINT32_MAX, 0);
+	chain[0] = MULT_HOST;
+	for (k = 1; k < 6; k++)
+		chain[k] = h_inst(f.sp, chain[k - 1], NULL, 0);
+	side = h_inst(f.sp, chain[2], NULL, 0);
+	for (j = 0; j < 2; j++) {
+		uint64_t lo = j == 0 ? 1 : 0;
+
+		/* k objects at depth k first, so each level's numbers differ */
+		for (k = 0; k < 6; k++) {
+			uint32_t i;
+
+			for (i = 0; i <= k; i++)
+				(void)h_alloc(f.sp, chain[k], dom[j],
+				    0x1000 * (j + 1) + 0x10 * k + i);
+		}
+		(void)h_alloc(f.sp, side, dom[j], 0x9000 + j);
+		for (k = 0; k < 6; k++) {
+			uint64_t obj = 0x1000 * (j + 1) + 0x10 * k + k;
+			uint32_t v;
+
+			/* the last of depth k's is its k + 1st there */
+			cr_assert_eq(h_number(f.sp, chain[k], dom[j], obj),
+			    lo + k);
+			for (v = 0; v < 6; v++) {
+				int rc = mult_num_number(&id, f.sp, chain[v],
+				    dom[j], obj);
+
+				if (v > k) {
+					cr_assert_eq(rc, MULT_ENOENT);
+					continue;
+				}
+				cr_assert_eq(rc, 0);
+				cr_assert_eq(h_lookup(f.sp, chain[v], dom[j], id),
+				    obj);
+			}
+			/* side, under chain[2], sees none of them */
+			cr_assert_eq(h_number_rc(f.sp, side, dom[j], obj),
+			    MULT_ENOENT);
+		}
+		cr_assert_eq(h_number(f.sp, side, dom[j], 0x9000 + j), lo);
+		cr_assert_eq(h_number_rc(f.sp, chain[3], dom[j], 0x9000 + j),
+		    MULT_ENOENT);
+		h_verify(f.sp);
+	}
+	/* a destroyed subtree's objects leave every level above */
+	cr_assert_eq(mult_instance_destroy(f.sp, chain[3]), 0);
+	for (j = 0; j < 2; j++)
+		for (k = 3; k < 6; k++)
+			cr_assert_eq(h_number_rc(f.sp, MULT_HOST, dom[j],
+			    0x1000 * (j + 1) + 0x10 * k), MULT_ENOENT);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
 Test(num, alloc_enomem_changes_nothing)
 {
 	struct h_fa fa;
