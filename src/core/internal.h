@@ -194,17 +194,25 @@ struct mult__ds {
 /*
  * A numbered object's identities (offsets from lo, below 2^32), one a
  * level from the host (nr[0]) to the instance that allocated it, at
- * depth `depth`, as Linux's struct pid keeps its upids. Written before
- * the host's hash entry that points at it is published, never changed,
- * retired when the object is freed. An object at depth 0, or at depth 1
- * in a domain of at most 2^31 identities, needs none: its identities lie
- * in the entry's value itself (see mult__num_at()).
+ * depth `depth`, as Linux's struct pid keeps its upids; an object at depth
+ * 0, or at depth 1 in a domain of at most 2^31 identities, needs none:
+ * its identities lie in the host's hash entry itself (mult__num_at()).
+ * Written before the entry that points at it is published. Records are
+ * type-stable, as Linux's SLAB_TYPESAFE_BY_RCU caches are: a freed
+ * object's record goes on its domain's list of its class (room for
+ * 4 << cls identities) and is written again for another object, with no
+ * grace period between, and records go only with the space. So a reader
+ * may read a record that has moved on to another object: every identity
+ * it takes from one it checks in the viewer's tree (mult_num_number()).
  */
+#define MULT__NREC_CLASSES 31
+
 struct mult__nrec {
 	struct mult__blk blk;
-	uint32_t depth;
-	uint32_t pad;
-	uint32_t nr[];
+	struct mult__nrec *next;    /* writer: its class's list, once freed */
+	uint32_t depth;             /* in place */
+	uint32_t cls;               /* never changes */
+	uint32_t nr[];              /* in place */
 };
 
 struct mult__dvec {
@@ -278,6 +286,8 @@ struct mult__dom {
 	struct mult__ivec *owners;  /* published: isolated range and exclusive */
 	struct mult__ivec *pending; /* writer: an owner index being prepared */
 	int has_pending;            /* writer: pending (maybe NULL) replaces owners */
+	struct mult__nrec *nfree[MULT__NREC_CLASSES]; /* writer: numbered:
+	                               freed records, by class, for reuse */
 	uint64_t name_hash;
 	char name[MULT_NAME_MAX + 1];
 };
@@ -363,6 +373,7 @@ void mult__num_unlink(struct mult_space *sp, struct mult__inst *in,
     uint32_t dom);
 void mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
     void (*rel)(struct mult_space *, void *));
+void mult__num_pool_free(struct mult_space *sp, struct mult__dom *d);
 
 /* ---- limit.c ------------------------------------------------------------ */
 
@@ -638,10 +649,11 @@ mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
  * The host's hash value of a numbered object: a record's address with bit
  * 0 set; or, bit 0 clear, its identity in the host from bit 2 on (an
  * object of the host's own), or, bit 1 set too, its identities at depths
- * 0 and 1 in bits 2-32 and 33-63. The identity at
- * depth k into *nr, or 0 if the object lies above depth k (it is then
- * numbered nowhere at depth k). Lock-free: a record is immutable and
- * outlives every reader that found it.
+ * 0 and 1 in bits 2-32 and 33-63. The identity at depth k into *nr, or 0
+ * if the object lies above depth k (it is then numbered nowhere at depth
+ * k). Lock-free, but a record read outside the writer lock may have
+ * moved on to another object since the entry was read: its answers hold
+ * only once checked in the tree (see struct mult__nrec).
  */
 #define MULT__NUM_REC ((uint64_t)1)
 #define MULT__NUM_D1 ((uint64_t)2)
@@ -663,13 +675,14 @@ mult__num_at(uint64_t v, uint32_t k, uint64_t *nr)
 		return 1;
 	}
 	rec = (const struct mult__nrec *)(uintptr_t)(v & ~MULT__NUM_REC);
-	if (k > rec->depth)
+	/* depth < 4 << cls, whichever object's it is now */
+	if (k > mult__load(&rec->depth))
 		return 0;
-	*nr = rec->nr[k];
+	*nr = mult__load(&rec->nr[k]);
 	return 1;
 }
 
-/* The depth of the instance that allocated the object of value v. */
+/* The depth of the instance that allocated the object of value v. Writer. */
 static inline uint32_t
 mult__num_depth(uint64_t v)
 {

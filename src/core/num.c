@@ -28,15 +28,71 @@ mult__num_rec(uint64_t v)
 	return (struct mult__nrec *)(uintptr_t)(v & ~MULT__NUM_REC);
 }
 
+/* The class of a record for an object at depth: room for depth + 1. */
+static uint32_t
+mult__nrec_cls(uint32_t depth)
+{
+	uint32_t cls = 0;
+
+	while (((uint64_t)4 << cls) < (uint64_t)depth + 1)
+		cls++;
+	return cls;
+}
+
+/* A record for an object at depth: a freed one of its class, or new. */
+static struct mult__nrec *
+mult__nrec_get(struct mult_space *sp, struct mult__dom *d, uint32_t depth)
+{
+	uint32_t cls = mult__nrec_cls(depth);
+	struct mult__nrec *rec = d->nfree[cls];
+
+	if (rec != NULL) {
+		d->nfree[cls] = rec->next;
+	} else {
+		rec = mult__alloc(sp, sizeof(*rec) +
+		    ((size_t)4 << cls) * sizeof(rec->nr[0]));
+		if (rec == NULL)
+			return NULL;
+		rec->cls = cls;
+	}
+	/* Readers may still read it, as the record of an object freed. */
+	mult__store(&rec->depth, depth);
+	return rec;
+}
+
+/* Back on its list, as it was or once its object is freed. */
+static void
+mult__nrec_put(struct mult__dom *d, struct mult__nrec *rec)
+{
+	rec->next = d->nfree[rec->cls];
+	d->nfree[rec->cls] = rec;
+}
+
+/* The domain goes, with the space: so do the freed records. */
+void
+mult__num_pool_free(struct mult_space *sp, struct mult__dom *d)
+{
+	uint32_t cls;
+
+	for (cls = 0; cls < MULT__NREC_CLASSES; cls++)
+		while (d->nfree[cls] != NULL) {
+			struct mult__nrec *rec = d->nfree[cls];
+
+			d->nfree[cls] = rec->next;
+			mult__free(sp, rec);
+		}
+}
+
 /*
  * Take the object of host entry e, numbered in the instances from `from`
- * up, out of their trees and out of the host's hash, and retire its
- * record. Allocates nothing: it can't fail.
+ * up, out of their trees and out of the host's hash, and put its record
+ * back for reuse. Allocates nothing: it can't fail.
  */
 static void
-mult__num_drop(struct mult_space *sp, struct mult__inst *from, uint32_t dom,
-    struct mult__htab *objs, struct mult__hent *e)
+mult__num_drop(struct mult_space *sp, struct mult__dom *d,
+    struct mult__inst *from, struct mult__htab *objs, struct mult__hent *e)
 {
+	uint32_t dom = d->idx;
 	uint64_t v = e->val, nr;
 	struct mult__inst *a;
 
@@ -50,7 +106,7 @@ mult__num_drop(struct mult_space *sp, struct mult__inst *from, uint32_t dom,
 	}
 	mult__ht_remove(objs, e);
 	if (v & MULT__NUM_REC)
-		mult__retire(sp, mult__num_rec(v));
+		mult__nrec_put(d, mult__num_rec(v));
 }
 
 int
@@ -89,14 +145,10 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		err = MULT_EEXIST;
 		goto out;
 	}
-	if (in->depth > 1 || (in->depth == 1 && span > MULT__NUM_INLINE)) {
-		rec = mult__alloc(sp, sizeof(*rec) +
-		    ((size_t)in->depth + 1) * sizeof(rec->nr[0]));
-		if (rec == NULL) {
-			err = MULT_ENOMEM;
-			goto out;
-		}
-		rec->depth = in->depth;
+	if ((in->depth > 1 || (in->depth == 1 && span > MULT__NUM_INLINE)) &&
+	    (rec = mult__nrec_get(sp, d, in->depth)) == NULL) {
+		err = MULT_ENOMEM;
+		goto out;
 	}
 	if ((err = mult__charge_check(sp, d, in, 1, 0)) != 0)
 		goto out;
@@ -129,7 +181,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		mult__radix_set_in(ds->ids, ds->pending_leaf, ds->pending, obj);
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
 		if (rec != NULL)
-			rec->nr[a->depth] = (uint32_t)ds->pending;
+			mult__store(&rec->nr[a->depth], (uint32_t)ds->pending);
 		else
 			v |= ds->pending << (a->depth == 0 ? 2 : 33);
 	}
@@ -142,7 +194,8 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	mult__charge(d, in, 1, 1, 0);
 	rec = NULL;
 out:
-	mult__free(sp, rec);
+	if (rec != NULL)
+		mult__nrec_put(d, rec);
 	mult_sys_unlock(sp->lock);
 	return err;
 }
@@ -175,7 +228,7 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		goto out;
 	}
 	mult__charge(d, in, 0 - (uint64_t)1, 0 - (uint64_t)1, 0);
-	mult__num_drop(sp, in, dom, hds->objs, e);
+	mult__num_drop(sp, d, in, hds->objs, e);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -208,8 +261,8 @@ mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
 				e = (struct mult__hent *)mult__ht_find(
 				    hds->objs, sp->seed, obj);
 				MULT__ASSERT(e != NULL);
-				mult__num_drop(sp, in->parent, dom, hds->objs,
-				    e);
+				mult__num_drop(sp, sp->doms[dom], in->parent,
+				    hds->objs, e);
 			}
 }
 
@@ -375,15 +428,17 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	 * obj's identity at the viewer's depth, if it has one, stands if the
 	 * viewer's tree holds obj there: then obj was numbered there, in the
 	 * viewer, at that instant. Else obj lies elsewhere (a sibling's, a
-	 * parent's) or was freed meanwhile. The host holds every object.
+	 * parent's) or was freed meanwhile (its record, reused, may say
+	 * anything). The host holds every object: its identity there needs
+	 * no check unless it came from a record.
 	 */
 	hds = mult__ds_get(sp->host, dom);
 	ds = mult__ds_get(in, dom);
 	if (ds == NULL || obj == 0 || hds == NULL ||
 	    mult__ht_get(mult__load_acq(&hds->objs), sp->seed, obj, &v) == NULL ||
 	    !mult__num_at(v, in->depth, &nr) ||
-	    (in->depth != 0 && mult__radix_get(mult__load_acq(&ds->ids),
-	    d->radix_top, nr) != obj))
+	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&
+	    mult__radix_get(mult__load_acq(&ds->ids), d->radix_top, nr) != obj))
 		err = MULT_ENOENT;
 	else
 		*id = d->lo + nr;

@@ -76,6 +76,7 @@ mult_space_destroy(struct mult_space *sp)
 	mult__inst_destroy_all(sp);
 	for (i = 0; i < sp->ndoms; i++) {
 		mult__free(sp, sp->doms[i]->owners);
+		mult__num_pool_free(sp, sp->doms[i]);
 		mult__free(sp, sp->doms[i]);
 	}
 	mult_sys_lock_destroy(sp->lock);

@@ -5,6 +5,12 @@
  * the reused objects' tombstones (a slot rekeyed) and force table
  * rebuilds, while readers number and look them up.
  *
+ * It runs twice: with the instance under the host, whose objects' two
+ * identities lie in the host's hash entry, and at depth 3, whose objects'
+ * identities lie in records that pass from one object to the next as
+ * they are freed and allocated (a reader may read a record that has moved
+ * on, and must catch it).
+ *
  * Every answer a reader gets must be one the writer really gave at some
  * point: the writer records each (object, identity) it was given, in the
  * instance's view and in the host's; readers record what they were told;
@@ -165,7 +171,7 @@ main(int argc, char **argv)
 	pthread_t w;
 	void *wn;
 	unsigned long rounds = 0, passed = 0;
-	int readers = 2, seconds = 2, c, i, v, k, id;
+	int readers = 2, seconds = 2, c, i, v, k, id, depth;
 
 	while ((c = getopt(argc, argv, "r:t:")) != -1) {
 		switch (c) {
@@ -178,43 +184,54 @@ main(int argc, char **argv)
 	}
 	if (readers < 1 || readers > 4 || seconds < 1)
 		return 2;
-	if (mult_space_create(&sp, NULL) != 0 ||
-	    mult_domain_create(&pid, sp, "pid", &po) != 0 ||
-	    mult_instance_create(&inst, sp, MULT_HOST, "ct", 0) != 0) {
-		fprintf(stderr, "revive: setup failed\n");
-		return 1;
+	for (depth = 1; depth <= 3; depth += 2) {
+		inst = MULT_HOST;
+		if (mult_space_create(&sp, NULL) != 0 ||
+		    mult_domain_create(&pid, sp, "pid", &po) != 0) {
+			fprintf(stderr, "revive: setup failed\n");
+			return 1;
+		}
+		for (i = 0; i < depth; i++)
+			if (mult_instance_create(&inst, sp, inst, NULL, 0) != 0) {
+				fprintf(stderr, "revive: setup failed\n");
+				return 1;
+			}
+		memset(r, 0, sizeof(r));
+		memset(given, 0, sizeof(given));
+		atomic_store(&stop, 0);
+		rounds = 0;
+		for (i = 0; i < readers; i++) {
+			r[i].seed = (uint64_t)time(NULL) * 2654435761u + (uint64_t)i;
+			pthread_create(&r[i].t, NULL, reader, &r[i]);
+		}
+		pthread_create(&w, NULL, writer, NULL);
+		sleep((unsigned)seconds);
+		atomic_store(&stop, 1);
+		pthread_join(w, &wn);
+		for (i = 0; i < readers; i++) {
+			pthread_join(r[i].t, NULL);
+			rounds += r[i].rounds;
+			for (v = 0; v < 2; v++)
+				for (k = 0; k < NOBJ; k++)
+					for (id = 1; id <= IDS; id++) {
+						if (!r[i].told[v][k][id])
+							continue;
+						if (atomic_load(&given[v][k][id]))
+							passed++;
+						else
+							fail("an answer the writer never gave",
+							    OBJ(k), (uint64_t)id);
+					}
+		}
+		if (mult_verify(&viol, sp) != 0)
+			fail(viol.what, viol.inst, viol.a);
+		printf("revive: depth %d, %d readers, %d s: %lu writer rounds, "
+		    "%lu reader rounds\n", depth, readers, seconds,
+		    (unsigned long)(uintptr_t)wn, rounds);
+		if ((uintptr_t)wn == 0 || rounds == 0)
+			fail("no progress", (uint64_t)(uintptr_t)wn, rounds);
+		mult_space_destroy(sp);
 	}
-	memset(r, 0, sizeof(r));
-	for (i = 0; i < readers; i++) {
-		r[i].seed = (uint64_t)time(NULL) * 2654435761u + (uint64_t)i;
-		pthread_create(&r[i].t, NULL, reader, &r[i]);
-	}
-	pthread_create(&w, NULL, writer, NULL);
-	sleep((unsigned)seconds);
-	atomic_store(&stop, 1);
-	pthread_join(w, &wn);
-	for (i = 0; i < readers; i++) {
-		pthread_join(r[i].t, NULL);
-		rounds += r[i].rounds;
-		for (v = 0; v < 2; v++)
-			for (k = 0; k < NOBJ; k++)
-				for (id = 1; id <= IDS; id++) {
-					if (!r[i].told[v][k][id])
-						continue;
-					if (atomic_load(&given[v][k][id]))
-						passed++;
-					else
-						fail("an answer the writer never gave",
-						    OBJ(k), (uint64_t)id);
-				}
-	}
-	if (mult_verify(&viol, sp) != 0)
-		fail(viol.what, viol.inst, viol.a);
-	printf("revive: %d readers, %d s: %lu writer rounds, %lu reader rounds\n",
-	    readers, seconds, (unsigned long)(uintptr_t)wn, rounds);
-	if ((uintptr_t)wn == 0 || rounds == 0)
-		fail("no progress", (uint64_t)(uintptr_t)wn, rounds);
-	mult_space_destroy(sp);
 	printf("%lu passed, %lu failed\n", passed, atomic_load(&failures));
 	return atomic_load(&failures) == 0 ? 0 : 1;
 }
