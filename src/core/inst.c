@@ -183,7 +183,6 @@ mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now)
 		return;
 	rel(sp, ds->allot);
 	rel(sp, ds->map);
-	mult__num_release(sp, ds->objs, rel);
 	rel(sp, ds->objs);
 	rel(sp, ds->vals);
 	mult__radix_retire(sp, ds->ids, ds->leaves, now);
@@ -196,6 +195,14 @@ mult__inst_release(struct mult_space *sp, struct mult__inst *in, int now)
 	struct mult__dvec *dv = in->dv;
 	uint32_t i;
 
+	/* The host's hashes of numbered domains hold the objects' records. */
+	for (i = 0; in == sp->host && i < sp->ndoms; i++) {
+		const struct mult__ds *ds = mult__ds_get(in, i);
+
+		if (ds != NULL)
+			mult__num_release(sp, ds->objs, now ? mult__free :
+			    mult__retire);
+	}
 	for (i = 0; i < in->nds; i++)
 		mult__ds_release(sp, in->ds[i], now);
 	for (i = in->nds; dv != NULL && i < dv->n; i++)

@@ -4,13 +4,15 @@
  * An object allocated at depth k has k + 1 identities, one a level from
  * the host down, as Linux's struct pid has its upids. Every instance
  * keeps, per numbered domain, a radix tree from identity to object of the
- * objects numbered in its subtree (lookup); the host alone keeps a hash
- * from object to its identities (number, and the writer's every find),
- * which holds every object once. So an allocation at any depth probes
- * one hash and walks k + 1 trees. Visibility (I6) is membership: an
- * object is numbered in exactly the instances on its path to the host,
- * so a viewer's identity for it stands only if the viewer's tree holds
- * the object at that identity, and a sibling's object is not found.
+ * objects numbered in its subtree (lookup), and a hash from object to
+ * identity of the objects it allocated itself (number, as the allocator
+ * sees it: getpid()); the host's hash holds every object, with all its
+ * identities (number from the host, and from the levels between, and the
+ * domain-wide MULT_EEXIST check). So an allocation at any depth probes
+ * two hashes, its own and the host's, and walks k + 1 trees. Visibility
+ * (I6) is membership: an object is numbered in exactly the instances on
+ * its path to the host; an identity read from a record stands only if
+ * the viewer's tree holds the object there.
  *
  * SPDX-License-Identifier: ISC
  */
@@ -139,7 +141,10 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
 			goto out;
 	hds = mult__ds_get(sp->host, dom);
-	if ((err = mult__ht_reserve(sp, &hds->objs, sp->seed)) != 0)
+	ds = mult__ds_get(in, dom);
+	if ((err = mult__ht_reserve(sp, &hds->objs, sp->seed)) != 0 ||
+	    (in != sp->host &&
+	    (err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0))
 		goto out;
 	if ((host_at = mult__ht_place(hds->objs, sp->seed, obj, 1)) == NULL) {
 		err = MULT_EEXIST;
@@ -173,7 +178,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	}
 	/*
 	 * Commit, from the allocating level up, as Linux publishes a pid;
-	 * the host's entry last, once every tree holds obj.
+	 * the hash entries last, once every tree holds obj.
 	 */
 	v = 0;
 	for (a = in; a != NULL; a = a->parent) {
@@ -189,8 +194,12 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		v = (uint64_t)(uintptr_t)rec | MULT__NUM_REC;
 	else if (in->depth == 1)
 		v |= MULT__NUM_D1;
+	ds = mult__ds_get(in, dom);
+	if (in != sp->host)
+		mult__ht_insert_at(ds->objs, mult__ht_place(ds->objs, sp->seed,
+		    obj, 0), obj, ds->pending);
 	mult__ht_insert_at(hds->objs, host_at, obj, v);
-	*id = d->lo + mult__ds_get(in, dom)->pending;
+	*id = d->lo + ds->pending;
 	mult__charge(d, in, 1, 1, 0);
 	rec = NULL;
 out:
@@ -207,8 +216,7 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	struct mult__dom *d;
 	struct mult__inst *in;
 	struct mult__ds *ds, *hds;
-	struct mult__hent *e;
-	uint64_t nr;
+	struct mult__hent *e, *own;
 	int err;
 
 	if (sp == NULL || obj == 0)
@@ -216,18 +224,20 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	mult_sys_lock(sp->lock);
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
-	/* in allocated obj if obj lies at in's depth and in's tree holds it. */
+	/* in allocated obj if in's own hash has it (the host's: at depth 0). */
 	hds = mult__ds_get(sp->host, dom);
 	ds = mult__ds_get(in, dom);
-	e = hds != NULL ? (struct mult__hent *)mult__ht_find(hds->objs,
+	own = ds != NULL ? (struct mult__hent *)mult__ht_find(ds->objs,
 	    sp->seed, obj) : NULL;
-	if (e == NULL || ds == NULL || mult__num_depth(e->val) != in->depth ||
-	    !mult__num_at(e->val, in->depth, &nr) ||
-	    mult__radix_get(ds->ids, d->radix_top, nr) != obj) {
+	if (own == NULL || (in == sp->host && mult__num_depth(own->val) != 0)) {
 		err = MULT_ENOENT;
 		goto out;
 	}
+	e = (struct mult__hent *)mult__ht_find(hds->objs, sp->seed, obj);
+	MULT__ASSERT(e != NULL);
 	mult__charge(d, in, 0 - (uint64_t)1, 0 - (uint64_t)1, 0);
+	if (in != sp->host)
+		mult__ht_remove(ds->objs, own);
 	mult__num_drop(sp, d, in, hds->objs, e);
 out:
 	mult_sys_unlock(sp->lock);
@@ -425,16 +435,26 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
 	/*
-	 * obj's identity at the viewer's depth, if it has one, stands if the
-	 * viewer's tree holds obj there: then obj was numbered there, in the
-	 * viewer, at that instant. Else obj lies elsewhere (a sibling's, a
+	 * An object the viewer allocated is in its own hash, exactly. Any
+	 * other is in the host's, which gives the viewer's identity for it
+	 * if it lies deep enough: the identity stands only if the viewer's
+	 * tree holds obj there (then obj was numbered there, in the viewer,
+	 * at that instant); else obj lies elsewhere (a sibling's, a
 	 * parent's) or was freed meanwhile (its record, reused, may say
-	 * anything). The host holds every object: its identity there needs
-	 * no check unless it came from a record.
+	 * anything). The host's identity in the entry itself is exact.
 	 */
-	hds = mult__ds_get(sp->host, dom);
 	ds = mult__ds_get(in, dom);
-	if (ds == NULL || obj == 0 || hds == NULL ||
+	if (ds == NULL || obj == 0) {
+		err = MULT_ENOENT;
+		goto out;
+	}
+	if (in->depth != 0 &&
+	    mult__ht_get(mult__load_acq(&ds->objs), sp->seed, obj, &v) != NULL) {
+		*id = d->lo + v;
+		goto out;
+	}
+	hds = mult__ds_get(sp->host, dom);
+	if (hds == NULL ||
 	    mult__ht_get(mult__load_acq(&hds->objs), sp->seed, obj, &v) == NULL ||
 	    !mult__num_at(v, in->depth, &nr) ||
 	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&

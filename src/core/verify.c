@@ -478,8 +478,44 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 }
 
 /*
+ * The hash of the objects in allocated (not the host): each one's identity
+ * there is the host's record of it, in's tree holds it there, and they
+ * are as many as in was charged for (I3, I7).
+ */
+static int
+mult__v_num_own(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
+    const struct mult__inst *in, const struct mult__ds *ds)
+{
+	const struct mult__ds *hds = mult__ds_get(v->sp->host, dom);
+	const struct mult__htab *t = ds->objs;
+	uint64_t live = 0, nr;
+	uint32_t i;
+
+	for (i = 0; t != NULL && i < t->cap; i++) {
+		const struct mult__hent *e = &t->e[i], *h;
+
+		if (e->key == 0 || e->val == MULT__HT_TOMB)
+			continue;
+		live++;
+		if (mult__ht_find(t, v->sp->seed, e->key) != e)
+			FAIL(3, in, NULL, e->key, e->val, "object numbered twice");
+		h = hds != NULL ? mult__ht_find(hds->objs, v->sp->seed, e->key) :
+		    NULL;
+		if (h == NULL || mult__num_depth(h->val) != in->depth ||
+		    !mult__num_at(h->val, in->depth, &nr) || nr != e->val ||
+		    mult__radix_get(ds->ids, d->radix_top, nr) != e->key)
+			FAIL(3, in, NULL, e->val, e->key,
+			    "object and identity indexes disagree");
+	}
+	if (live != ds->here || (t != NULL && live != t->live))
+		FAIL(7, in, NULL, ds->here, live,
+		    "objects allocated here miscounted");
+	return 0;
+}
+
+/*
  * Numbered, first pass: each tree's shape and counts (I8), the host's
- * hash against its tree, the charges (I7).
+ * hash against its tree, each instance's own hash, the charges (I7).
  */
 static int
 mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
@@ -490,11 +526,10 @@ mult__v_num(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 
 	if (ds == NULL)
 		return mult__v_charges(v, dom, d, in, ds, 0);
-	if (ds->objs != NULL && in != v->sp->host)
-		FAIL(8, in, NULL, ds->objs->live, 0,
-		    "object hash outside the host");
 	if ((err = mult__v_radix(v, dom, in, ds, d->hi - d->lo + 1, &live,
 	    NULL)) != 0)
+		return err;
+	if (in != v->sp->host && (err = mult__v_num_own(v, dom, d, in, ds)) != 0)
 		return err;
 	/* Every object the host's hash holds is in the host's tree. */
 	if (in == v->sp->host && live != (ds->objs != NULL ? ds->objs->live : 0))

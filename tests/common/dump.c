@@ -193,11 +193,12 @@ d_obj_cmp(const void *a, const void *b)
 }
 
 /*
- * The host's object hash, sorted by object: each object with its
- * identities from the host down to the instance that allocated it.
+ * An object hash, sorted by object: the host's, each object with its
+ * identities from the host down to the instance that allocated it;
+ * another instance's, the objects it allocated with their identities.
  */
 static void
-d_objs(struct dump *d, const struct mult__htab *t)
+d_objs(struct dump *d, const struct mult__htab *t, int host)
 {
 	struct d_obj *v = NULL;
 	uint32_t i, n = 0;
@@ -225,10 +226,15 @@ d_objs(struct dump *d, const struct mult__htab *t)
 		qsort(v, n, sizeof(*v), d_obj_cmp);
 	}
 	for (i = 0; i < n; i++) {
-		uint32_t k, depth = mult__num_depth(v[i].val);
+		uint32_t k, depth;
 		uint64_t nr;
 
 		d_printf(d, " %llu=", (ull)v[i].obj);
+		if (!host) {
+			d_printf(d, "%llu", (ull)v[i].val);
+			continue;
+		}
+		depth = mult__num_depth(v[i].val);
 		for (k = 0; k <= depth && mult__num_at(v[i].val, k, &nr); k++)
 			d_printf(d, "%s%llu", k == 0 ? "" : "/", (ull)nr);
 	}
@@ -294,7 +300,8 @@ d_vals(struct dump *d, const struct mult__vtab *t)
 }
 
 static void
-d_ds(struct dump *d, const struct mult__dom *dom, const struct mult__ds *ds)
+d_ds(struct dump *d, const struct mult__dom *dom, const struct mult__ds *ds,
+    int host)
 {
 	static const struct mult__ds empty = { .limit = MULT_UNLIMITED };
 
@@ -316,7 +323,7 @@ d_ds(struct dump *d, const struct mult__dom *dom, const struct mult__ds *ds)
 	case MULT_KIND_NUMBERED:
 		d_printf(d, "  cursor=%llu\n", (ull)ds->cursor);
 		d_radix(d, mult__rroot(ds->ids));
-		d_objs(d, ds->objs);
+		d_objs(d, ds->objs, host);
 		break;
 	default:
 		d_vals(d, ds->vals);
@@ -380,7 +387,8 @@ dump_space(struct dump *d, struct mult_space *sp)
 		d_hex(d, in->name, mult__strnlen(in->name, sizeof(in->name)));
 		d_printf(d, "\n");
 		for (i = 0; i < sp->ndoms; i++)
-			d_ds(d, sp->doms[i], mult__ds_get(in, i));
+			d_ds(d, sp->doms[i], mult__ds_get(in, i),
+			    in == sp->host);
 	}
 	mult_sys_unlock(sp->lock);
 	return d->oom ? -1 : 0;

@@ -177,6 +177,28 @@ Test(corrupt, i3_num_indexes_disagree)
 	expect(3, f.b, f.pid);
 }
 
+/* I3: the hash of a's own objects gives obj_a another identity. */
+Test(corrupt, i3_own_hash_disagrees)
+{
+	struct mult__ds *ds = ds_of(f.a, f.pid);
+	struct mult__hent *e = (struct mult__hent *)mult__ht_find(ds->objs,
+	    f.sp->seed, f.obj_a);
+
+	cr_assert_not_null(e);
+	e->val += 1;
+	expect(3, f.a, f.pid);
+}
+
+/* I7: an object of a's tree, allocated there, missing from a's hash. */
+Test(corrupt, i7_own_hash_misses_an_object)
+{
+	struct mult__ds *ds = ds_of(f.a, f.pid);
+
+	mult__ht_remove(ds->objs, (struct mult__hent *)mult__ht_find(ds->objs,
+	    f.sp->seed, f.obj_a));
+	expect(7, f.a, f.pid);
+}
+
 /* A root word that says another height than its root's would mislead
  * readers: they walk by the word. */
 Test(corrupt, radix_root_word_at_the_wrong_height)
