@@ -175,6 +175,8 @@ struct mult__ds {
 	uint64_t cursor;            /* writer: next identity to try, - lo */
 	uint64_t pending;           /* writer: identity chosen during an alloc */
 	struct mult__rnode *pending_leaf; /* writer: the leaf of pending */
+	struct mult__rnode *cursor_leaf; /* writer: the leaf of cursor, which
+	                               stays in the tree; NULL: not known */
 	struct mult__rchunk *leaves; /* writer: ids' leaves, newest chunk first */
 	/*
 	 * Accounting (I7). Written by the writer only, with single-word
@@ -382,6 +384,10 @@ int mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 void mult__charge(const struct mult__dom *d, struct mult__inst *a,
     uint64_t dusage, uint64_t dhere, uint64_t dsum);
 void mult__charge_detach(const struct mult__dom *d, struct mult__inst *x);
+int mult__charge_num_check(struct mult_space *sp, const struct mult__dom *d,
+    struct mult__inst *c);
+void mult__charge_num(const struct mult__dom *d, struct mult__inst *c,
+    uint64_t delta);
 
 /* Inline: every level of every charge asks them (see limit.c). */
 static inline int

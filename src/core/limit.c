@@ -140,6 +140,67 @@ mult__charge(const struct mult__dom *d, struct mult__inst *a, uint64_t dusage,
 	}
 }
 
+/*
+ * mult__charge_check(sp, d, c, 1, 0) for a numbered domain: one more
+ * object at c. Its demand grows by one at every level while no
+ * reservation covers it, so the walk asks one comparison a level and
+ * stops at the first level whose reservation exceeds its demand. An
+ * allocation at depth k asks it at k + 1 levels; the general form's
+ * branches and maxima were a sixth of such a level's work.
+ */
+int
+mult__charge_num_check(struct mult_space *sp, const struct mult__dom *d,
+    struct mult__inst *c)
+{
+	uint64_t span = d->hi - d->lo + 1;
+	struct mult__inst *a;
+
+	for (a = c; a != NULL; a = a->parent) {
+		const struct mult__ds *ds = mult__ds_get(a, d->idx);
+		uint64_t demand = ds->here + ds->sum_held, cap = ds->limit;
+
+		if (a == sp->host) {
+			if (ds->usage >= span)
+				return MULT_ENOSPC;
+			if (cap > span)
+				cap = span;
+		}
+		if (demand >= cap)
+			return mult__refuse(a, c, d->idx);
+		if (ds->reserve > demand)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * mult__charge(d, c, delta, delta, 0) for a numbered domain, delta 1 or
+ * 0 - 1: one object more or fewer at c, in usage at every level, in what
+ * each level holds at its parent while no reservation absorbs it.
+ */
+void
+mult__charge_num(const struct mult__dom *d, struct mult__inst *c,
+    uint64_t delta)
+{
+	uint64_t dhere = delta, dsum = 0;
+	struct mult__inst *a;
+
+	for (a = c; a != NULL; a = a->parent) {
+		struct mult__ds *ds = mult__ds_get(a, d->idx);
+		uint64_t demand = ds->here + ds->sum_held;
+		uint64_t before = mult__max(ds->reserve, demand);
+
+		demand += dhere + dsum;
+		mult__store(&ds->here, ds->here + dhere);
+		mult__store(&ds->sum_held, ds->sum_held + dsum);
+		mult__store(&ds->usage, ds->usage + delta);
+		if (ds->usage > ds->peak)
+			mult__store(&ds->peak, ds->usage);
+		dsum = mult__max(ds->reserve, demand) - before;
+		dhere = 0;
+	}
+}
+
 /* x's subtree goes: what x used and held leaves its ancestors. */
 void
 mult__charge_detach(const struct mult__dom *d, struct mult__inst *x)

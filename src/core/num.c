@@ -104,7 +104,21 @@ mult__num_drop(struct mult_space *sp, struct mult__dom *d,
 
 		MULT__ASSERT(at);
 		(void)at;
-		mult__radix_clear(sp, ds->ids, &ds->leaves, nr, ds->cursor);
+		/*
+		 * In the cursor's leaf, not full: no count above it changes
+		 * and the leaf stays, so the slot is all there is to clear
+		 * (an identity freed soon after it was given, mostly).
+		 */
+		if (ds->cursor_leaf != NULL &&
+		    (nr >> MULT__RADIX_BITS) == (ds->cursor >> MULT__RADIX_BITS) &&
+		    ds->cursor_leaf->count != MULT__RADIX_FAN) {
+			MULT__ASSERT(ds->cursor_leaf->slot[nr & MULT__RADIX_MASK] != 0);
+			mult__store_rel(&ds->cursor_leaf->slot[nr & MULT__RADIX_MASK],
+			    0);
+			ds->cursor_leaf->count--;
+		} else {
+			mult__radix_clear(sp, ds->ids, &ds->leaves, nr, ds->cursor);
+		}
 	}
 	mult__ht_remove(objs, e);
 	if (v & MULT__NUM_REC)
@@ -138,7 +152,8 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	 * identity space behind it). Only empty structure is published here.
 	 */
 	for (a = in; a != NULL; a = a->parent)
-		if ((err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
+		if (mult__ds_get(a, dom) == NULL &&
+		    (err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
 			goto out;
 	hds = mult__ds_get(sp->host, dom);
 	ds = mult__ds_get(in, dom);
@@ -155,20 +170,32 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		err = MULT_ENOMEM;
 		goto out;
 	}
-	if ((err = mult__charge_check(sp, d, in, 1, 0)) != 0)
+	if ((err = mult__charge_num_check(sp, d, in)) != 0)
 		goto out;
 	for (a = in; a != NULL; a = a->parent) {
 		struct mult__rnode *leaf;
 		uint64_t idx;
 
 		ds = mult__ds_get(a, dom);
-		err = mult__radix_free_index(ds->ids, ds->cursor, span, &idx,
-		    &leaf);
-		if (err == MULT_ENOSPC && ds->cursor != 0)
-			err = mult__radix_free_index(ds->ids, 0, ds->cursor,
+		/* The cursor's leaf first, without a walk from the root. */
+		if ((leaf = ds->cursor_leaf) != NULL) {
+			uint32_t j = (uint32_t)(ds->cursor & MULT__RADIX_MASK);
+
+			while (j < MULT__RADIX_FAN && leaf->slot[j] != 0)
+				j++;
+			idx = (ds->cursor & ~(uint64_t)MULT__RADIX_MASK) | j;
+			if (j == MULT__RADIX_FAN || idx >= span)
+				leaf = NULL;
+		}
+		if (leaf == NULL) {
+			err = mult__radix_free_index(ds->ids, ds->cursor, span,
 			    &idx, &leaf);
-		if (err != 0)
-			goto out;
+			if (err == MULT_ENOSPC && ds->cursor != 0)
+				err = mult__radix_free_index(ds->ids, 0,
+				    ds->cursor, &idx, &leaf);
+			if (err != 0)
+				goto out;
+		}
 		/* A free slot in a leaf that exists needs no path built. */
 		if (leaf == NULL && (err = mult__radix_prepare(sp, &ds->ids,
 		    &ds->leaves, d->radix_top, idx, &leaf)) != 0)
@@ -185,6 +212,8 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		ds = mult__ds_get(a, dom);
 		mult__radix_set_in(ds->ids, ds->pending_leaf, ds->pending, obj);
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
+		ds->cursor_leaf = (ds->cursor & MULT__RADIX_MASK) != 0 ?
+		    ds->pending_leaf : NULL;
 		if (rec != NULL)
 			mult__store(&rec->nr[a->depth], (uint32_t)ds->pending);
 		else
@@ -200,7 +229,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		    obj, 0), obj, ds->pending);
 	mult__ht_insert_at(hds->objs, host_at, obj, v);
 	*id = d->lo + ds->pending;
-	mult__charge(d, in, 1, 1, 0);
+	mult__charge_num(d, in, 1);
 	rec = NULL;
 out:
 	if (rec != NULL)
@@ -235,7 +264,7 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 	e = (struct mult__hent *)mult__ht_find(hds->objs, sp->seed, obj);
 	MULT__ASSERT(e != NULL);
-	mult__charge(d, in, 0 - (uint64_t)1, 0 - (uint64_t)1, 0);
+	mult__charge_num(d, in, 0 - (uint64_t)1);
 	if (in != sp->host)
 		mult__ht_remove(ds->objs, own);
 	mult__num_drop(sp, d, in, hds->objs, e);

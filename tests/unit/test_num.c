@@ -442,6 +442,43 @@ Test(num, identities_at_every_depth)
 	mult_space_destroy(f.sp);
 }
 
+/*
+ * The cursor's leaf: an identity is looked for there first, and one
+ * freed there is cleared there alone unless the leaf is full, when the
+ * counts above it (which let a search skip full subtrees) change too.
+ */
+Test(num, the_cursors_leaf)
+{
+	struct fix f;
+	uint32_t two = 0;
+	uint64_t i;
+
+	fix_init(&f);
+	two = h_dom(f.sp, "two", MULT_KIND_NUMBERED, 1, 128, 0);
+	for (i = 0; i < 128; i++)
+		cr_assert_eq(h_alloc(f.sp, f.c, two, 0x1000 + i), i + 1);
+	/* both leaves full, the cursor wrapped: two holes in the first */
+	cr_assert_eq(mult_num_free(f.sp, f.c, two, 0x1000 + 10), 0);
+	cr_assert_eq(mult_num_free(f.sp, f.c, two, 0x1000 + 20), 0);
+	cr_assert_eq(h_alloc(f.sp, f.c, two, 0x2000), 11);
+	/* from the cursor, in its leaf, which it fills */
+	cr_assert_eq(h_alloc(f.sp, f.c, two, 0x2001), 21);
+	h_verify(f.sp);
+	/* a full cursor's leaf: its parent must learn it is full no more */
+	cr_assert_eq(mult_num_free(f.sp, f.c, two, 0x1000 + 30), 0);
+	h_verify(f.sp);
+	cr_assert_eq(h_alloc(f.sp, f.c, two, 0x2002), 31);
+	/* not full: freed and given again from the cursor's leaf */
+	cr_assert_eq(mult_num_free(f.sp, f.c, two, 0x1000 + 40), 0);
+	cr_assert_eq(mult_num_free(f.sp, f.c, two, 0x1000 + 35), 0);
+	h_verify(f.sp);
+	cr_assert_eq(h_alloc(f.sp, f.c, two, 0x2003), 36);
+	cr_assert_eq(h_alloc(f.sp, f.c, two, 0x2004), 41);
+	cr_assert_eq(h_number(f.sp, MULT_HOST, two, 0x2004), 41);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
 Test(num, alloc_enomem_changes_nothing)
 {
 	struct h_fa fa;
