@@ -386,8 +386,7 @@ void mult__charge(const struct mult__dom *d, struct mult__inst *a,
 void mult__charge_detach(const struct mult__dom *d, struct mult__inst *x);
 int mult__charge_num_check(struct mult_space *sp, const struct mult__dom *d,
     struct mult__inst *c);
-void mult__charge_num(const struct mult__dom *d, struct mult__inst *c,
-    uint64_t delta);
+
 
 /* Inline: every level of every charge asks them (see limit.c). */
 static inline int
@@ -411,6 +410,30 @@ mult__held(const struct mult__dom *d, const struct mult__ds *ds)
 	if (mult__is_allot_kind(d))
 		return mult__max(ds->reserve, ds->usage);
 	return mult__max(ds->reserve, ds->here + ds->sum_held);
+}
+
+/*
+ * mult__charge(d, c, delta, delta, 0) for a numbered domain, delta 1 or
+ * 0 - 1, one level at a time, from c (*dhere delta, *dsum 0) up to the
+ * host: one object more or fewer, in usage at every level, in what each
+ * level holds at its parent while no reservation absorbs it. A level at
+ * a time so that the walks that number or drop the object do it too.
+ */
+static inline void
+mult__charge_num_at(struct mult__ds *ds, uint64_t delta, uint64_t *dhere,
+    uint64_t *dsum)
+{
+	uint64_t demand = ds->here + ds->sum_held;
+	uint64_t before = mult__max(ds->reserve, demand);
+
+	demand += *dhere + *dsum;
+	mult__store(&ds->here, ds->here + *dhere);
+	mult__store(&ds->sum_held, ds->sum_held + *dsum);
+	mult__store(&ds->usage, ds->usage + delta);
+	if (ds->usage > ds->peak)
+		mult__store(&ds->peak, ds->usage);
+	*dsum = mult__max(ds->reserve, demand) - before;
+	*dhere = 0;
 }
 
 /* What the demand (consumption) or the children's holdings may reach. */

@@ -173,34 +173,6 @@ mult__charge_num_check(struct mult_space *sp, const struct mult__dom *d,
 	return 0;
 }
 
-/*
- * mult__charge(d, c, delta, delta, 0) for a numbered domain, delta 1 or
- * 0 - 1: one object more or fewer at c, in usage at every level, in what
- * each level holds at its parent while no reservation absorbs it.
- */
-void
-mult__charge_num(const struct mult__dom *d, struct mult__inst *c,
-    uint64_t delta)
-{
-	uint64_t dhere = delta, dsum = 0;
-	struct mult__inst *a;
-
-	for (a = c; a != NULL; a = a->parent) {
-		struct mult__ds *ds = mult__ds_get(a, d->idx);
-		uint64_t demand = ds->here + ds->sum_held;
-		uint64_t before = mult__max(ds->reserve, demand);
-
-		demand += dhere + dsum;
-		mult__store(&ds->here, ds->here + dhere);
-		mult__store(&ds->sum_held, ds->sum_held + dsum);
-		mult__store(&ds->usage, ds->usage + delta);
-		if (ds->usage > ds->peak)
-			mult__store(&ds->peak, ds->usage);
-		dsum = mult__max(ds->reserve, demand) - before;
-		dhere = 0;
-	}
-}
-
 /* x's subtree goes: what x used and held leaves its ancestors. */
 void
 mult__charge_detach(const struct mult__dom *d, struct mult__inst *x)

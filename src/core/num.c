@@ -88,20 +88,24 @@ mult__num_pool_free(struct mult_space *sp, struct mult__dom *d)
 /*
  * Take the object of host entry e, numbered in the instances from `from`
  * up, out of their trees and out of the host's hash, and put its record
- * back for reuse. Allocates nothing: it can't fail.
+ * back for reuse; with uncharge, `from` allocated it and is uncharged for
+ * it. Allocates nothing: it can't fail.
  */
 static void
 mult__num_drop(struct mult_space *sp, struct mult__dom *d,
-    struct mult__inst *from, struct mult__htab *objs, struct mult__hent *e)
+    struct mult__inst *from, struct mult__htab *objs, struct mult__hent *e,
+    int uncharge)
 {
 	uint32_t dom = d->idx;
-	uint64_t v = e->val, nr;
+	uint64_t v = e->val, nr, dhere = 0 - (uint64_t)1, dsum = 0;
 	struct mult__inst *a;
 
 	for (a = from; a != NULL; a = a->parent) {
 		struct mult__ds *ds = mult__ds_get(a, dom);
 		int at = mult__num_at(v, a->depth, &nr);
 
+		if (uncharge)
+			mult__charge_num_at(ds, 0 - (uint64_t)1, &dhere, &dsum);
 		MULT__ASSERT(at);
 		(void)at;
 		/*
@@ -134,7 +138,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	struct mult__ds *ds, *hds;
 	struct mult__hent *host_at;
 	struct mult__nrec *rec = NULL;
-	uint64_t span, v;
+	uint64_t span, v, dhere, dsum;
 	int err;
 
 	if (id == NULL || sp == NULL || obj == 0)
@@ -208,9 +212,12 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	 * the hash entries last, once every tree holds obj.
 	 */
 	v = 0;
+	dhere = 1;
+	dsum = 0;
 	for (a = in; a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
 		mult__radix_set_in(ds->ids, ds->pending_leaf, ds->pending, obj);
+		mult__charge_num_at(ds, 1, &dhere, &dsum);
 		ds->cursor = ds->pending + 1 == span ? 0 : ds->pending + 1;
 		ds->cursor_leaf = (ds->cursor & MULT__RADIX_MASK) != 0 ?
 		    ds->pending_leaf : NULL;
@@ -229,7 +236,6 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		    obj, 0), obj, ds->pending);
 	mult__ht_insert_at(hds->objs, host_at, obj, v);
 	*id = d->lo + ds->pending;
-	mult__charge_num(d, in, 1);
 	rec = NULL;
 out:
 	if (rec != NULL)
@@ -264,10 +270,9 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 	e = (struct mult__hent *)mult__ht_find(hds->objs, sp->seed, obj);
 	MULT__ASSERT(e != NULL);
-	mult__charge_num(d, in, 0 - (uint64_t)1);
 	if (in != sp->host)
 		mult__ht_remove(ds->objs, own);
-	mult__num_drop(sp, d, in, hds->objs, e);
+	mult__num_drop(sp, d, in, hds->objs, e, 1);
 out:
 	mult_sys_unlock(sp->lock);
 	return err;
@@ -301,7 +306,7 @@ mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
 				    hds->objs, sp->seed, obj);
 				MULT__ASSERT(e != NULL);
 				mult__num_drop(sp, sp->doms[dom], in->parent,
-				    hds->objs, e);
+				    hds->objs, e, 0);
 			}
 }
 

@@ -287,6 +287,24 @@ mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	return 0;
 }
 
+/* Does a sibling of in hold obj at idx? Its tree has passed already. */
+static int
+mult__v_in_sibling(uint32_t dom, uint32_t top, const struct mult__inst *in,
+    uint64_t idx, uint64_t obj)
+{
+	const struct mult__inst *c;
+
+	for (c = in->parent != NULL ? in->parent->child : NULL; c != NULL;
+	    c = c->next) {
+		const struct mult__ds *cds = mult__ds_get(c, dom);
+
+		if (c != in && cds != NULL &&
+		    mult__radix_get(cds->ids, top, idx) == obj)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The radix tree of in (at depth k) holds obj at idx: the host's record of
  * obj must give it identity idx at depth k, and obj must be numbered in
@@ -312,15 +330,9 @@ mult__v_numobj(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 		    "object visible without being allocated below");
 	if (nr != idx) {
 		/* Is obj where it should be in a sibling? */
-		for (c = in->parent != NULL ? in->parent->child : NULL; c != NULL;
-		    c = c->next) {
-			const struct mult__ds *cds = mult__ds_get(c, dom);
-
-			if (c != in && cds != NULL &&
-			    mult__radix_get(cds->ids, d->radix_top, nr) == obj)
-				FAIL(1, in->parent, NULL, obj, idx,
-				    "object numbered in two sibling instances");
-		}
+		if (mult__v_in_sibling(dom, d->radix_top, in, nr, obj))
+			FAIL(1, in->parent, NULL, obj, idx,
+			    "object numbered in two sibling instances");
 		FAIL(3, in, NULL, idx, obj, "identity and object indexes disagree");
 	}
 	if (in->parent != NULL) {
@@ -332,16 +344,10 @@ mult__v_numobj(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 			    "object not numbered in the parent");
 	}
 	if (mult__num_depth(e->val) == k) {
-		/* Allocated here: in no sibling (in's parent is below). */
-		for (c = in->parent != NULL ? in->parent->child : NULL; c != NULL;
-		    c = c->next) {
-			const struct mult__ds *cds = mult__ds_get(c, dom);
-
-			if (c != in && cds != NULL &&
-			    mult__radix_get(cds->ids, d->radix_top, idx) == obj)
-				FAIL(1, in->parent, NULL, obj, idx,
-				    "object numbered in two sibling instances");
-		}
+		/* Allocated here, so at this depth in no other instance. */
+		if (mult__v_in_sibling(dom, d->radix_top, in, idx, obj))
+			FAIL(1, in->parent, NULL, obj, idx,
+			    "object numbered in two sibling instances");
 		++*here;
 		return 0;
 	}
