@@ -384,8 +384,7 @@ int mult__charge_check(struct mult_space *sp, const struct mult__dom *d,
 void mult__charge(const struct mult__dom *d, struct mult__inst *a,
     uint64_t dusage, uint64_t dhere, uint64_t dsum);
 void mult__charge_detach(const struct mult__dom *d, struct mult__inst *x);
-int mult__charge_num_check(struct mult_space *sp, const struct mult__dom *d,
-    struct mult__inst *c);
+int mult__refuse(struct mult__inst *by, struct mult__inst *c, uint32_t dom);
 
 
 /* Inline: every level of every charge asks them (see limit.c). */
@@ -410,6 +409,39 @@ mult__held(const struct mult__dom *d, const struct mult__ds *ds)
 	if (mult__is_allot_kind(d))
 		return mult__max(ds->reserve, ds->usage);
 	return mult__max(ds->reserve, ds->here + ds->sum_held);
+}
+
+/*
+ * mult__charge_check(sp, d, c, 1, 0) for a numbered domain, one level at
+ * a time, from c up (*more set): one more object at c. Its demand grows
+ * by one at every level while no reservation covers it, so a level asks
+ * one comparison, and *more is cleared at the first level whose
+ * reservation exceeds its demand. A level without a state yet is an
+ * empty one. A level at a time so that the walk that finds the object's
+ * identities does it too.
+ */
+static inline int
+mult__charge_num_step(struct mult_space *sp, const struct mult__dom *d,
+    struct mult__inst *c, struct mult__inst *a, const struct mult__ds *ds,
+    int *more)
+{
+	uint64_t span = d->hi - d->lo + 1, demand, cap;
+
+	if (ds == NULL)
+		return 0;
+	demand = ds->here + ds->sum_held;
+	cap = ds->limit;
+	if (a == sp->host) {
+		if (ds->usage >= span)
+			return MULT_ENOSPC;
+		if (cap > span)
+			cap = span;
+	}
+	if (demand >= cap)
+		return mult__refuse(a, c, d->idx);
+	if (ds->reserve > demand)
+		*more = 0;
+	return 0;
 }
 
 /*

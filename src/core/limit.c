@@ -30,7 +30,7 @@ mult__exceeds(uint64_t a, uint64_t b, uint64_t cap)
 	return b > cap || a > cap - b;
 }
 
-static int
+int
 mult__refuse(struct mult__inst *by, struct mult__inst *c, uint32_t dom)
 {
 	struct mult__ds *bds = mult__ds_get(by, dom);
@@ -138,39 +138,6 @@ mult__charge(const struct mult__dom *d, struct mult__inst *a, uint64_t dusage,
 		if (allot)
 			dusage = 0;
 	}
-}
-
-/*
- * mult__charge_check(sp, d, c, 1, 0) for a numbered domain: one more
- * object at c. Its demand grows by one at every level while no
- * reservation covers it, so the walk asks one comparison a level and
- * stops at the first level whose reservation exceeds its demand. An
- * allocation at depth k asks it at k + 1 levels; the general form's
- * branches and maxima were a sixth of such a level's work.
- */
-int
-mult__charge_num_check(struct mult_space *sp, const struct mult__dom *d,
-    struct mult__inst *c)
-{
-	uint64_t span = d->hi - d->lo + 1;
-	struct mult__inst *a;
-
-	for (a = c; a != NULL; a = a->parent) {
-		const struct mult__ds *ds = mult__ds_get(a, d->idx);
-		uint64_t demand = ds->here + ds->sum_held, cap = ds->limit;
-
-		if (a == sp->host) {
-			if (ds->usage >= span)
-				return MULT_ENOSPC;
-			if (cap > span)
-				cap = span;
-		}
-		if (demand >= cap)
-			return mult__refuse(a, c, d->idx);
-		if (ds->reserve > demand)
-			return 0;
-	}
-	return 0;
 }
 
 /* x's subtree goes: what x used and held leaves its ancestors. */

@@ -129,6 +129,15 @@ mult__num_drop(struct mult_space *sp, struct mult__dom *d,
 		mult__nrec_put(d, mult__num_rec(v));
 }
 
+/* in's state in dom, made if it has none yet. */
+static int
+mult__ds_need(struct mult_space *sp, struct mult__inst *in, uint32_t dom,
+    struct mult__ds **out)
+{
+	*out = mult__ds_get(in, dom);
+	return *out != NULL ? 0 : mult__ds_prepare(sp, in, dom, out);
+}
+
 int
 mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t obj)
@@ -139,7 +148,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	struct mult__hent *host_at;
 	struct mult__nrec *rec = NULL;
 	uint64_t span, v, dhere, dsum;
-	int err;
+	int err, more = 1, nospc = 0, paths = 0;
 
 	if (id == NULL || sp == NULL || obj == 0)
 		return MULT_EINVAL;
@@ -148,19 +157,20 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		goto out;
 	span = mult__num_span(d);
 	/*
-	 * Prepare every level: its state, a free identity (next-fit from the
-	 * cursor, wrapping once) and the radix path to it; room in the host's
-	 * hash, whose one probe finds obj there (MULT_EEXIST) or the slot its
-	 * insert takes; the record of an object too deep for its identities
-	 * to fit in the entry; and the charge (a quota says more than a full
-	 * identity space behind it). Only empty structure is published here.
+	 * Prepare: the states of the allocating instance and the host, and
+	 * room in their hashes; one probe of the host's, which holds every
+	 * object, finds obj there (MULT_EEXIST) or the slot its insert
+	 * takes; the record of an object too deep for its identities to fit
+	 * in the entry. Then one walk up the levels: each one's state, its
+	 * quota, and a free identity (next-fit from the cursor, wrapping
+	 * once). A quota says more than a full identity space behind it, so
+	 * MULT_ENOSPC waits for the quotas of the levels above. Then the
+	 * radix paths the identities need, if any. Only empty structure is
+	 * published here.
 	 */
-	for (a = in; a != NULL; a = a->parent)
-		if (mult__ds_get(a, dom) == NULL &&
-		    (err = mult__ds_prepare(sp, a, dom, &ds)) != 0)
-			goto out;
-	hds = mult__ds_get(sp->host, dom);
-	ds = mult__ds_get(in, dom);
+	if ((err = mult__ds_need(sp, in, dom, &ds)) != 0 ||
+	    (err = mult__ds_need(sp, sp->host, dom, &hds)) != 0)
+		goto out;
 	if ((err = mult__ht_reserve(sp, &hds->objs, sp->seed)) != 0 ||
 	    (in != sp->host &&
 	    (err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0))
@@ -174,13 +184,16 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 		err = MULT_ENOMEM;
 		goto out;
 	}
-	if ((err = mult__charge_num_check(sp, d, in)) != 0)
-		goto out;
 	for (a = in; a != NULL; a = a->parent) {
 		struct mult__rnode *leaf;
 		uint64_t idx;
 
-		ds = mult__ds_get(a, dom);
+		if ((err = mult__ds_need(sp, a, dom, &ds)) != 0 ||
+		    (more && (err = mult__charge_num_step(sp, d, in, a, ds,
+		    &more)) != 0))
+			goto out;
+		if (nospc)
+			continue;
 		/* The cursor's leaf first, without a walk from the root. */
 		if ((leaf = ds->cursor_leaf) != NULL) {
 			uint32_t j = (uint32_t)(ds->cursor & MULT__RADIX_MASK);
@@ -197,15 +210,26 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 			if (err == MULT_ENOSPC && ds->cursor != 0)
 				err = mult__radix_free_index(ds->ids, 0,
 				    ds->cursor, &idx, &leaf);
-			if (err != 0)
-				goto out;
+			if (err != 0) {
+				nospc = 1;
+				continue;
+			}
 		}
-		/* A free slot in a leaf that exists needs no path built. */
-		if (leaf == NULL && (err = mult__radix_prepare(sp, &ds->ids,
-		    &ds->leaves, d->radix_top, idx, &leaf)) != 0)
-			goto out;
 		ds->pending = idx;
 		ds->pending_leaf = leaf;
+		paths |= leaf == NULL;
+	}
+	if (nospc) {
+		err = MULT_ENOSPC;
+		goto out;
+	}
+	/* A free slot in a leaf that exists needs no path built. */
+	for (a = in; paths && a != NULL; a = a->parent) {
+		ds = mult__ds_get(a, dom);
+		if (ds->pending_leaf == NULL && (err = mult__radix_prepare(sp,
+		    &ds->ids, &ds->leaves, d->radix_top, ds->pending,
+		    &ds->pending_leaf)) != 0)
+			goto out;
 	}
 	/*
 	 * Commit, from the allocating level up, as Linux publishes a pid;
