@@ -175,6 +175,10 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	    (in != sp->host &&
 	    (err = mult__ht_reserve(sp, &ds->objs, sp->seed)) != 0))
 		goto out;
+	/* The own hash is probed only at the commit: its miss overlaps. */
+	if (in != sp->host)
+		mult__prefetch_w(&ds->objs->e[mult__ht_start(ds->objs, sp->seed,
+		    obj)]);
 	if ((host_at = mult__ht_place(hds->objs, sp->seed, obj, 1)) == NULL) {
 		err = MULT_EEXIST;
 		goto out;

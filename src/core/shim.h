@@ -46,6 +46,9 @@
 #define mult__memset(d, c, n) __builtin_memset((d), (c), (n))
 #define mult__memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
 
+/* A hint that p will be written soon; no fault, no effect on meaning. */
+#define mult__prefetch_w(p) __builtin_prefetch((p), 1)
+
 /* Internal assertion: a broken one is a bug in libmult, never bad input. */
 #define MULT__ASSERT(cond)                                                    \
 	do {                                                                  \
