@@ -707,6 +707,43 @@ mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
 }
 
 /*
+ * The short ways of mult__radix_free_index() and mult__radix_clear() in
+ * the leaf of the writer's cursor, which never leaves the tree (clear
+ * keeps the leaf of next): inline, because an allocation at depth k takes
+ * them at k + 1 levels. The first free index from `from` (in leaf) that
+ * leaf holds, below span, into *out; 0 if none (walk from the root).
+ */
+static inline int
+mult__radix_free_in_leaf(const struct mult__rnode *leaf, uint64_t from,
+    uint64_t span, uint64_t *out)
+{
+	uint32_t j = (uint32_t)(from & MULT__RADIX_MASK);
+
+	while (j < MULT__RADIX_FAN && leaf->slot[j] != 0)
+		j++;
+	*out = (from & ~(uint64_t)MULT__RADIX_MASK) | j;
+	return j < MULT__RADIX_FAN && *out < span;
+}
+
+/*
+ * Clear idx in leaf, the leaf of next, if leaf is not full (no count
+ * above it changes, and it stays in the tree); 0 if it must be cleared
+ * the long way.
+ */
+static inline int
+mult__radix_clear_in_leaf(struct mult__rnode *leaf, uint64_t idx,
+    uint64_t next)
+{
+	if ((idx >> MULT__RADIX_BITS) != (next >> MULT__RADIX_BITS) ||
+	    leaf->count == MULT__RADIX_FAN)
+		return 0;
+	MULT__ASSERT(leaf->slot[idx & MULT__RADIX_MASK] != 0);
+	mult__store_rel(&leaf->slot[idx & MULT__RADIX_MASK], 0);
+	leaf->count--;
+	return 1;
+}
+
+/*
  * The host's hash value of a numbered object: a record's address with bit
  * 0 set; or, bit 0 clear, its identity in the host from bit 2 on (an
  * object of the host's own), or, bit 1 set too, its identities at depths

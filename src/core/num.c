@@ -108,21 +108,10 @@ mult__num_drop(struct mult_space *sp, struct mult__dom *d,
 			mult__charge_num_at(ds, 0 - (uint64_t)1, &dhere, &dsum);
 		MULT__ASSERT(at);
 		(void)at;
-		/*
-		 * In the cursor's leaf, not full: no count above it changes
-		 * and the leaf stays, so the slot is all there is to clear
-		 * (an identity freed soon after it was given, mostly).
-		 */
-		if (ds->cursor_leaf != NULL &&
-		    (nr >> MULT__RADIX_BITS) == (ds->cursor >> MULT__RADIX_BITS) &&
-		    ds->cursor_leaf->count != MULT__RADIX_FAN) {
-			MULT__ASSERT(ds->cursor_leaf->slot[nr & MULT__RADIX_MASK] != 0);
-			mult__store_rel(&ds->cursor_leaf->slot[nr & MULT__RADIX_MASK],
-			    0);
-			ds->cursor_leaf->count--;
-		} else {
-			mult__radix_clear(sp, ds->ids, &ds->leaves, nr, ds->cursor);
-		}
+		if (ds->cursor_leaf == NULL ||
+		    !mult__radix_clear_in_leaf(ds->cursor_leaf, nr, ds->cursor))
+			mult__radix_clear(sp, ds->ids, &ds->leaves, nr,
+			    ds->cursor);
 	}
 	mult__ht_remove(objs, e);
 	if (v & MULT__NUM_REC)
@@ -198,17 +187,9 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 			goto out;
 		if (nospc)
 			continue;
-		/* The cursor's leaf first, without a walk from the root. */
-		if ((leaf = ds->cursor_leaf) != NULL) {
-			uint32_t j = (uint32_t)(ds->cursor & MULT__RADIX_MASK);
-
-			while (j < MULT__RADIX_FAN && leaf->slot[j] != 0)
-				j++;
-			idx = (ds->cursor & ~(uint64_t)MULT__RADIX_MASK) | j;
-			if (j == MULT__RADIX_FAN || idx >= span)
-				leaf = NULL;
-		}
-		if (leaf == NULL) {
+		leaf = ds->cursor_leaf;
+		if (leaf == NULL ||
+		    !mult__radix_free_in_leaf(leaf, ds->cursor, span, &idx)) {
 			err = mult__radix_free_index(ds->ids, ds->cursor, span,
 			    &idx, &leaf);
 			if (err == MULT_ENOSPC && ds->cursor != 0)
@@ -296,7 +277,8 @@ mult_num_free(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		err = MULT_ENOENT;
 		goto out;
 	}
-	e = (struct mult__hent *)mult__ht_find(hds->objs, sp->seed, obj);
+	e = in == sp->host ? own :
+	    (struct mult__hent *)mult__ht_find(hds->objs, sp->seed, obj);
 	MULT__ASSERT(e != NULL);
 	if (in != sp->host)
 		mult__ht_remove(ds->objs, own);

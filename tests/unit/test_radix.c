@@ -321,3 +321,46 @@ Test(radix, emptied_nodes_leave_the_tree)
 	mult_space_destroy(sp);
 	cr_assert_eq(fa.bytes, 0);
 }
+
+/*
+ * The short ways in a cursor's leaf: a search there finds a hole from
+ * the cursor on and gives up when the leaf has none; a clear there is
+ * refused while the leaf is full, since its parent counts it full.
+ */
+Test(radix, the_cursors_leaf)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct mult__rnode *leaf, *first = NULL;
+	uint64_t idx, i;
+
+	/* a full first leaf under a root, and 64 in the second */
+	for (i = 0; i <= 64; i++) {
+		cr_assert_eq(mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
+		    i, &leaf), 0);
+		mult__radix_set_in(t.root, leaf, i, 1 + i);
+		if (i == 0)
+			first = leaf;
+	}
+	cr_assert_eq(mult__rroot(t.root)->count, 1);
+	cr_assert_eq(mult__radix_free_in_leaf(first, 10, 1 << 20, &idx), 0);
+	/* full: the long way, and the root learns it */
+	cr_assert_eq(mult__radix_clear_in_leaf(first, 20, 11), 0);
+	mult__radix_clear(sp, t.root, &t.leaves, 20, 11);
+	cr_assert_eq(mult__rroot(t.root)->count, 0,
+	    "the root still counts the first leaf full");
+	cr_assert_eq(mult__radix_free_in_leaf(first, 11, 1 << 20, &idx), 1);
+	cr_assert_eq(idx, 20);
+	/* not full: the short way; not the cursor's leaf: the long way */
+	cr_assert_eq(mult__radix_clear_in_leaf(first, 30, 11), 1);
+	cr_assert_eq(first->count, 62);
+	cr_assert_eq(mult__radix_clear_in_leaf(first, 64, 11), 0);
+	cr_assert_eq(mult__radix_free_in_leaf(first, 21, 1 << 20, &idx), 1);
+	cr_assert_eq(idx, 30);
+	cr_assert_eq(mult__radix_free_in_leaf(first, 21, 25, &idx), 0,
+	    "a hole beyond the span");
+	cr_assert_eq(mult__radix_get(t.root, t.top, 30), 0);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 31), 32);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
