@@ -278,9 +278,11 @@ mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
 /*
  * Clear the object at idx, keep the full-subtree counts, and take the
  * nodes it leaves empty out of the tree, from the leaf up: not the root,
- * and not the leaf of next, where the next allocation will look first (a
- * pid allocated and freed at once would otherwise cost a new leaf every
- * time). Allocates nothing: it can't fail.
+ * and none on the path of next, where the next allocation will look first
+ * (a pid allocated and freed at once would otherwise cost a new leaf every
+ * time, and one crossing into the next leaf a new parent as well). The
+ * next allocation fills that path, so at most one empty path is kept.
+ * Allocates nothing: it can't fail.
  */
 void
 mult__radix_clear(struct mult_space *sp, uintptr_t root,
@@ -301,11 +303,10 @@ mult__radix_clear(struct mult_space *sp, uintptr_t root,
 	full = n->count-- == MULT__RADIX_FAN;
 	for (i = depth; full && i > 0;)
 		full = path[--i]->count-- == MULT__RADIX_FAN;
-	if (n->count == 0 &&
-	    (idx >> MULT__RADIX_BITS) == (next >> MULT__RADIX_BITS))
-		return;
 	/* An empty node was not full: its parent's count stays. */
-	while (depth > 0 && (n->shift == 0 ? n->count : n->kids) == 0) {
+	while (depth > 0 && (n->shift == 0 ? n->count : n->kids) == 0 &&
+	    (idx >> (n->shift + MULT__RADIX_BITS)) !=
+	    (next >> (n->shift + MULT__RADIX_BITS))) {
 		struct mult__rnode *p = path[--depth];
 
 		mult__store(&p->slot[(idx >> p->shift) & MULT__RADIX_MASK], 0);

@@ -364,3 +364,39 @@ Test(radix, the_cursors_leaf)
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
+
+/*
+ * Not only the leaf of next stays when emptied, but its parents too: an
+ * allocation that crosses into the next leaf then builds the leaf alone,
+ * not a parent that the free before it had just taken out. Once next is
+ * elsewhere, the path goes like any other.
+ */
+Test(radix, the_path_of_next_stays)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	long leaves, interior;
+
+	cr_assert_eq(put(sp, &t, 300000, 9), 0);
+	cr_assert_eq(put(sp, &t, 63, 64), 0);
+	mult__radix_clear(sp, t.root, &t.leaves, 300000, 64);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(interior, 3, "the root and the path to leaf 0");
+	/* 63's leaf empties and goes; 64's parents are 63's: they stay */
+	mult__radix_clear(sp, t.root, &t.leaves, 63, 64);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(leaves, 0, "an empty leaf off next's path stayed");
+	cr_assert_eq(interior, 3, "next's parents went, %ld left", interior);
+	cr_assert_eq(put(sp, &t, 64, 65), 0);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(leaves, 1);
+	cr_assert_eq(interior, 3);
+	cr_assert_eq(mult__radix_get(t.root, t.top, 64), 65);
+	/* next far away: the whole path below the root goes */
+	mult__radix_clear(sp, t.root, &t.leaves, 64, 64 * 4096);
+	nodes(mult__rroot(t.root), &leaves, &interior);
+	cr_assert_eq(leaves, 0);
+	cr_assert_eq(interior, 1, "only the root");
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
