@@ -508,24 +508,31 @@ mult_instance_find(uint64_t *out, struct mult_space *sp, const char *name)
 	return in != NULL ? 0 : MULT_ENOENT;
 }
 
-int
-mult_instance_info(struct mult_instance_info *out, struct mult_space *sp,
+static inline int
+mult__instance_info_in(struct mult_instance_info *out, struct mult_space *sp,
     uint64_t id)
 {
 	struct mult__inst *in;
 	int err = 0;
 
+	if ((in = mult__inst_get(sp, id, &err)) == NULL)
+		return err;
+	out->id = in->id;
+	out->parent = in->parent != NULL ? in->parent->id : 0;
+	out->depth = in->depth;
+	out->flags = in->flags & MULT_INSTANCE_FEDERATED;
+	mult__memcpy(out->name, in->name, sizeof(out->name));
+	return 0;
+}
+
+MULT__READ_SLOW(mult__instance_info, (struct mult_instance_info *out,
+    struct mult_space *sp, uint64_t id), (out, sp, id))
+
+int
+mult_instance_info(struct mult_instance_info *out, struct mult_space *sp,
+    uint64_t id)
+{
 	if (out == NULL || sp == NULL)
 		return MULT_EINVAL;
-	mult_sys_read_enter();
-	in = mult__inst_get(sp, id, &err);
-	if (in != NULL) {
-		out->id = in->id;
-		out->parent = in->parent != NULL ? in->parent->id : 0;
-		out->depth = in->depth;
-		out->flags = in->flags & MULT_INSTANCE_FEDERATED;
-		mult__memcpy(out->name, in->name, sizeof(out->name));
-	}
-	mult_sys_read_exit();
-	return err;
+	return MULT__READ(mult__instance_info, (out, sp, id));
 }

@@ -486,31 +486,33 @@ out:
 	return err;
 }
 
-int
-mult_excl_owner(uint64_t *inst, struct mult_space *sp, uint32_t dom,
+static inline int
+mult__excl_owner_in(uint64_t *inst, struct mult_space *sp, uint32_t dom,
     uint64_t unit)
 {
 	const struct mult__ivl *e;
 	struct mult__dom *d;
 	int err = 0;
 
-	if (inst == NULL)
-		return MULT_EINVAL;
-	mult_sys_read_enter();
-	d = mult__dom_get(sp, dom, &err);
-	if (d == NULL)
-		goto out;
-	if (d->kind != MULT_KIND_EXCLUSIVE) {
-		err = MULT_EKIND;
-		goto out;
-	}
-	if (unit < d->lo || unit > d->hi) {
-		err = MULT_ERANGE;
-		goto out;
-	}
+	if ((d = mult__dom_get(sp, dom, &err)) == NULL)
+		return err;
+	if (d->kind != MULT_KIND_EXCLUSIVE)
+		return MULT_EKIND;
+	if (unit < d->lo || unit > d->hi)
+		return MULT_ERANGE;
 	e = mult__ivec_find(mult__load_acq(&d->owners), unit);
 	*inst = e != NULL ? e->owner : MULT_HOST;
-out:
-	mult_sys_read_exit();
-	return err;
+	return 0;
+}
+
+MULT__READ_SLOW(mult__excl_owner, (uint64_t *inst, struct mult_space *sp,
+    uint32_t dom, uint64_t unit), (inst, sp, dom, unit))
+
+int
+mult_excl_owner(uint64_t *inst, struct mult_space *sp, uint32_t dom,
+    uint64_t unit)
+{
+	if (inst == NULL)
+		return MULT_EINVAL;
+	return MULT__READ(mult__excl_owner, (inst, sp, dom, unit));
 }

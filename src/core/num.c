@@ -336,8 +336,8 @@ mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
 	}
 }
 
-int
-mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
+static inline int
+mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t id)
 {
 	struct mult__dom *d;
@@ -346,22 +346,28 @@ mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	uint64_t o = 0;
 	int err;
 
-	if (obj == NULL)
-		return MULT_EINVAL;
-	mult_sys_read_enter();
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
-		goto out;
+		return err;
 	ds = mult__ds_get(in, dom);
 	if (ds != NULL && id >= d->lo && id <= d->hi)
 		o = mult__radix_get(mult__load_acq(&ds->ids), d->radix_top,
 		    id - d->lo);
 	if (o == 0)
-		err = MULT_ENOENT;
-	else
-		*obj = o;
-out:
-	mult_sys_read_exit();
-	return err;
+		return MULT_ENOENT;
+	*obj = o;
+	return 0;
+}
+
+MULT__READ_SLOW(mult__num_lookup, (uint64_t *obj, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, uint64_t id), (obj, sp, inst, dom, id))
+
+int
+mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t id)
+{
+	if (obj == NULL)
+		return MULT_EINVAL;
+	return MULT__READ(mult__num_lookup, (obj, sp, inst, dom, id));
 }
 
 /*
@@ -463,8 +469,8 @@ out:
 	return err;
 }
 
-int
-mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
+static inline int
+mult__num_number_in(uint64_t *id, struct mult_space *sp, uint64_t viewer,
     uint32_t dom, uint64_t obj)
 {
 	struct mult__dom *d;
@@ -473,11 +479,8 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	uint64_t v, nr;
 	int err;
 
-	if (id == NULL)
-		return MULT_EINVAL;
-	mult_sys_read_enter();
 	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
-		goto out;
+		return err;
 	/*
 	 * An object the viewer allocated is in its own hash, exactly. Any
 	 * other is in the host's, which gives the viewer's identity for it
@@ -488,14 +491,12 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	 * anything). The host's identity in the entry itself is exact.
 	 */
 	ds = mult__ds_get(in, dom);
-	if (ds == NULL || obj == 0) {
-		err = MULT_ENOENT;
-		goto out;
-	}
+	if (ds == NULL || obj == 0)
+		return MULT_ENOENT;
 	if (in->depth != 0 &&
 	    mult__ht_get(mult__load_acq(&ds->objs), sp->seed, obj, &v) != NULL) {
 		*id = d->lo + v;
-		goto out;
+		return 0;
 	}
 	hds = mult__ds_get(sp->host, dom);
 	if (hds == NULL ||
@@ -503,10 +504,19 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	    !mult__num_at(v, in->depth, &nr) ||
 	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&
 	    mult__radix_get(mult__load_acq(&ds->ids), d->radix_top, nr) != obj))
-		err = MULT_ENOENT;
-	else
-		*id = d->lo + nr;
-out:
-	mult_sys_read_exit();
-	return err;
+		return MULT_ENOENT;
+	*id = d->lo + nr;
+	return 0;
+}
+
+MULT__READ_SLOW(mult__num_number, (uint64_t *id, struct mult_space *sp,
+    uint64_t viewer, uint32_t dom, uint64_t obj), (id, sp, viewer, dom, obj))
+
+int
+mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
+    uint32_t dom, uint64_t obj)
+{
+	if (id == NULL)
+		return MULT_EINVAL;
+	return MULT__READ(mult__num_number, (id, sp, viewer, dom, obj));
 }

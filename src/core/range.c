@@ -237,74 +237,6 @@ mult__rmap_get(const struct mult__inst *in, uint32_t dom)
 	return ds != NULL ? mult__load_acq(&ds->map) : NULL;
 }
 
-int
-mult_range_down(uint64_t *res, struct mult_space *sp, uint64_t inst,
-    uint32_t dom, uint64_t id)
-{
-	struct mult__dom *d;
-	struct mult__inst *in;
-	const struct mult__rmap *m;
-	const struct mult__rext *e;
-	int err;
-
-	if (res == NULL)
-		return MULT_EINVAL;
-	mult_sys_read_enter();
-	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
-		goto out;
-	if (in->parent == NULL) {
-		if (id < d->lo || id > d->hi)
-			err = MULT_ENOENT;
-		else
-			*res = id;
-		goto out;
-	}
-	m = mult__rmap_get(in, dom);
-	e = m != NULL ? mult__rext_search(m->down, m->n, id, 0) : NULL;
-	if (e == NULL || id - e->first >= e->count) {
-		err = MULT_ENOENT;
-		goto out;
-	}
-	*res = e->res + (id - e->first);
-out:
-	mult_sys_read_exit();
-	return err;
-}
-
-int
-mult_range_up(uint64_t *id, struct mult_space *sp, uint64_t viewer,
-    uint32_t dom, uint64_t res)
-{
-	struct mult__dom *d;
-	struct mult__inst *in;
-	const struct mult__rmap *m;
-	const struct mult__rext *e;
-	int err;
-
-	if (id == NULL)
-		return MULT_EINVAL;
-	mult_sys_read_enter();
-	if ((err = mult__resolve(sp, viewer, dom, MULT_KIND_RANGE, &d, &in)) != 0)
-		goto out;
-	if (in->parent == NULL) {
-		if (res < d->lo || res > d->hi)
-			err = MULT_ENOENT;
-		else
-			*id = res;
-		goto out;
-	}
-	m = mult__rmap_get(in, dom);
-	e = m != NULL ? mult__rext_search(m->up, m->n, res, 1) : NULL;
-	if (e == NULL || res - e->res >= e->count) {
-		err = MULT_ENOENT;
-		goto out;
-	}
-	*id = e->first + (res - e->res);
-out:
-	mult_sys_read_exit();
-	return err;
-}
-
 /* y = the translation of x by e (found for x, or NULL), or miss; 1 if any. */
 static inline size_t
 mult__range_one(const struct mult__rext *e, int up, uint64_t x, uint64_t *y,
@@ -315,6 +247,59 @@ mult__range_one(const struct mult__rext *e, int up, uint64_t x, uint64_t *y,
 
 	*y = hit ? (up ? e->first : e->res) + off : miss;
 	return (size_t)hit;
+}
+
+/*
+ * x through inst's map in dom, down (identity to resource) or up, into *y.
+ * In a read section; inlined with up a constant.
+ */
+static inline int
+mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t x, int up)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	const struct mult__rmap *m;
+	const struct mult__rext *e;
+	int err;
+
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
+		return err;
+	if (in->parent == NULL) {
+		if (x < d->lo || x > d->hi)
+			return MULT_ENOENT;
+		*y = x;
+		return 0;
+	}
+	m = mult__rmap_get(in, dom);
+	e = m != NULL ? mult__rext_search(up ? m->up : m->down, m->n, x, up) :
+	    NULL;
+	if (e == NULL || x - (up ? e->res : e->first) >= e->count)
+		return MULT_ENOENT;
+	*y = (up ? e->first : e->res) + (x - (up ? e->res : e->first));
+	return 0;
+}
+
+MULT__READ_SLOW(mult__range_xlate, (uint64_t *y, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, uint64_t x, int up),
+    (y, sp, inst, dom, x, up))
+
+int
+mult_range_down(uint64_t *res, struct mult_space *sp, uint64_t inst,
+    uint32_t dom, uint64_t id)
+{
+	if (res == NULL)
+		return MULT_EINVAL;
+	return MULT__READ(mult__range_xlate, (res, sp, inst, dom, id, 0));
+}
+
+int
+mult_range_up(uint64_t *id, struct mult_space *sp, uint64_t viewer,
+    uint32_t dom, uint64_t res)
+{
+	if (id == NULL)
+		return MULT_EINVAL;
+	return MULT__READ(mult__range_xlate, (id, sp, viewer, dom, res, 1));
 }
 
 /*

@@ -49,6 +49,90 @@
 /* A hint that p will be written soon; no fault, no effect on meaning. */
 #define mult__prefetch_w(p) __builtin_prefetch((p), 1)
 
+/*
+ * Read sections. Every read function is one. The seam's
+ * mult_sys_read_enter/exit() are calls, so a function that makes them
+ * keeps its arguments in callee-saved registers across both and pays a
+ * frame on every read: five pushes, five pops and the moves into those
+ * registers, a tenth of a lookup's instructions. The reads of one key
+ * therefore run their bodies, fn##_in(), through MULT__READ() below; the
+ * others, whose section is a small part of their cost (the batch forms,
+ * the listings), call the seam. A backend may instead give the core an
+ * inline fast path: the core is then compiled
+ * with MULT_SYS_READ_INLINE, includes the backend's "mult_sys_read.h", and
+ * if that defines MULT_SYS_READ_FAST it also defines
+ *
+ *	static inline int mult_sys_read_enter_fast(void);
+ *		enter a read section and return nonzero; or, if it can't
+ *		(a thread's first read, say), do nothing and return 0;
+ *	static inline int mult_sys_read_exit_fast(void);
+ *		leave the section it entered; nonzero if the caller must now
+ *		call mult_sys_read_wake();
+ *	void mult_sys_read_wake(void);
+ *		wake whoever waits on that exit (a grace period).
+ *
+ * Both of the calls that can follow are then tail calls, and the hot path
+ * of a read function makes none.
+ */
+#ifdef MULT_SYS_READ_INLINE
+#include "mult_sys_read.h"
+#endif
+
+#ifdef MULT_SYS_READ_FAST
+/* err, after a wake-up: out of line, so that it is a tail call. */
+static __attribute__((__noinline__, __cold__)) int
+mult__read_woken(int err)
+{
+	mult_sys_read_wake();
+	return err;
+}
+
+/* Leave a section mult_sys_read_enter_fast() entered; return err. */
+static inline int
+mult__read_leave(int err)
+{
+	if (mult__unlikely(mult_sys_read_exit_fast()))
+		return mult__read_woken(err);
+	return err;
+}
+#else
+static inline int
+mult_sys_read_enter_fast(void)
+{
+	mult_sys_read_enter();
+	return 1;
+}
+
+static inline int
+mult__read_leave(int err)
+{
+	mult_sys_read_exit();
+	return err;
+}
+#endif
+
+/*
+ * MULT__READ(fn, args): fn##_in args, an int, in a read section. Where
+ * the fast path can't enter, fn##_slow args does it the seam's way;
+ * MULT__READ_SLOW(fn, params, args) defines that (unused, and dropped,
+ * without a fast path).
+ */
+#define MULT__READ(fn, args)                                                  \
+	(mult__likely(mult_sys_read_enter_fast()) ?                           \
+	    mult__read_leave(fn##_in args) : fn##_slow args)
+
+#define MULT__READ_SLOW(fn, params, args)                                     \
+	static __attribute__((__noinline__, __cold__, __unused__)) int        \
+	fn##_slow params                                                      \
+	{                                                                     \
+		int err_;                                                     \
+                                                                              \
+		mult_sys_read_enter();                                        \
+		err_ = fn##_in args;                                          \
+		mult_sys_read_exit();                                         \
+		return err_;                                                  \
+	}
+
 /* Internal assertion: a broken one is a bug in libmult, never bad input. */
 #define MULT__ASSERT(cond)                                                    \
 	do {                                                                  \

@@ -189,41 +189,47 @@ mult_value_unset(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	return mult__value_write(sp, inst, dom, key, NULL, 0, 0);
 }
 
-int
-mult_value_get(void *buf, size_t cap, size_t *len, struct mult_space *sp,
-    uint64_t inst, uint32_t dom, const char *key)
+static inline int
+mult__value_get_in(void *buf, size_t cap, size_t *len, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, const char *key, size_t klen)
 {
 	struct mult__dom *d;
 	struct mult__inst *in;
 	const struct mult__ds *ds;
 	const struct mult__vtab *t;
 	const struct mult__vent *e;
-	size_t klen;
 	int err;
+
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_VALUE, &d, &in)) != 0)
+		return err;
+	ds = mult__ds_get(in, dom);
+	t = ds != NULL ? mult__load_acq(&ds->vals) : NULL;
+	e = mult__vtab_find(t, mult__hash_str(sp->seed, key, klen), key, klen);
+	if (e == NULL)
+		return MULT_ENOENT;
+	*len = e->vlen;
+	if (e->vlen > cap)
+		return MULT_ERANGE;
+	if (e->vlen != 0)
+		mult__memcpy(buf, t->data + e->voff, e->vlen);
+	return 0;
+}
+
+MULT__READ_SLOW(mult__value_get, (void *buf, size_t cap, size_t *len,
+    struct mult_space *sp, uint64_t inst, uint32_t dom, const char *key,
+    size_t klen), (buf, cap, len, sp, inst, dom, key, klen))
+
+int
+mult_value_get(void *buf, size_t cap, size_t *len, struct mult_space *sp,
+    uint64_t inst, uint32_t dom, const char *key)
+{
+	size_t klen;
 
 	if (len == NULL || key == NULL || (buf == NULL && cap != 0))
 		return MULT_EINVAL;
 	klen = mult__strnlen(key, MULT_NAME_MAX + 1);
 	if (klen == 0 || klen > MULT_NAME_MAX)
 		return MULT_EINVAL;
-	mult_sys_read_enter();
-	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_VALUE, &d, &in)) != 0)
-		goto out;
-	ds = mult__ds_get(in, dom);
-	t = ds != NULL ? mult__load_acq(&ds->vals) : NULL;
-	e = mult__vtab_find(t, mult__hash_str(sp->seed, key, klen), key, klen);
-	if (e == NULL) {
-		err = MULT_ENOENT;
-		goto out;
-	}
-	*len = e->vlen;
-	if (e->vlen > cap) {
-		err = MULT_ERANGE;
-		goto out;
-	}
-	if (e->vlen != 0)
-		mult__memcpy(buf, t->data + e->voff, e->vlen);
-out:
-	mult_sys_read_exit();
-	return err;
+	return MULT__READ(mult__value_get, (buf, cap, len, sp, inst, dom, key,
+	    klen));
 }

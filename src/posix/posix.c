@@ -10,20 +10,16 @@
  */
 #define _GNU_SOURCE
 
-#if defined(__SANITIZE_THREAD__)
-#define MULT_POSIX_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define MULT_POSIX_TSAN 1
-#endif
-#endif
+#include "mult_sys_read.h"  /* the inline half of the read section; TSan? */
 
 /*
- * liburcu's small read-side functions inlined (its README allows that for
- * LGPL- or GPL-compatible code, which ISC is): a read section costs a third
- * of the two calls through the PLT. Not under ThreadSanitizer, which would
- * then instrument liburcu's own racy-by-design futex handshake; the TSan
- * build calls the library, whose insides it does not see.
+ * liburcu's inline side (its README allows it to LGPL- or GPL-compatible
+ * code, which ISC is): the reader record, its counter's constants and the
+ * wake-up of a waiting grace period, which the read section of
+ * mult_sys_read.h, liburcu's own steps inline, needs. Not under
+ * ThreadSanitizer, which would then instrument liburcu's racy-by-design
+ * futex handshake; the TSan build calls the library, whose insides it does
+ * not see.
  */
 #ifndef MULT_POSIX_TSAN
 #define _LGPL_SOURCE
@@ -91,8 +87,16 @@ static __thread int mult_posix_registered
  * dlopen()ed libmult (the Python binding) then fails to load, for the
  * record does not fit in glibc's static TLS reserve.
  */
-static __thread unsigned long *mult_posix_ctr
+_Thread_local unsigned long *mult_posix_ctr
     __attribute__((tls_model("initial-exec")));
+
+const struct mult_posix_urcu mult_posix_urcu = {
+	&urcu_memb_gp.ctr, &urcu_memb_gp.futex, &urcu_memb_has_sys_membarrier,
+};
+
+_Static_assert(MULT_POSIX_GP_COUNT == URCU_GP_COUNT &&
+    MULT_POSIX_NEST_MASK == URCU_GP_CTR_NEST_MASK,
+    "mult_sys_read.h no longer mirrors liburcu's reader counter");
 #endif
 
 static void
@@ -172,24 +176,11 @@ mult_sys_unlock(void *lock)
 }
 
 /*
- * Outside ThreadSanitizer, these are liburcu's _urcu_memb_read_lock() and
- * _urcu_memb_read_unlock() (urcu/static/urcu-memb.h, meant to be inlined),
- * step for step, on the cached counter: the same barriers, the same
- * nesting count, the same wake-up of a waiting grace period.
+ * The out-of-line read section: the core's way in on a thread's first
+ * read, and the whole section under ThreadSanitizer. Otherwise it is the
+ * inline one of mult_sys_read.h, which the core's read functions run
+ * themselves.
  */
-#ifndef MULT_POSIX_TSAN
-/*
- * A thread's first read section: out of line, off the hot path. It
- * calls back once: registration has set the counter.
- */
-static __attribute__((noinline, cold)) void
-mult_posix_first_read(void)
-{
-	mult_posix_register();
-	mult_sys_read_enter();
-}
-#endif
-
 void
 mult_sys_read_enter(void)
 {
@@ -197,20 +188,10 @@ mult_sys_read_enter(void)
 	mult_posix_register();
 	urcu_memb_read_lock();
 #else
-	unsigned long *ctr = mult_posix_ctr, tmp;
-
-	/* The counter is found at registration: none yet, not registered. */
-	if (__builtin_expect(ctr == NULL, 0)) {
-		mult_posix_first_read();
-		return;
-	}
-	cmm_barrier();
-	tmp = *ctr;
-	if (caa_likely(!(tmp & URCU_GP_CTR_NEST_MASK))) {
-		_CMM_STORE_SHARED(*ctr, _CMM_LOAD_SHARED(urcu_memb_gp.ctr));
-		urcu_memb_smp_mb_slave();
-	} else {
-		_CMM_STORE_SHARED(*ctr, tmp + URCU_GP_COUNT);
+	if (__builtin_expect(!mult_sys_read_enter_fast(), 0)) {
+		mult_posix_register();
+		/* Registration has set the counter: this one enters. */
+		(void)mult_sys_read_enter_fast();
 	}
 #endif
 }
@@ -222,19 +203,18 @@ mult_sys_read_exit(void)
 	MULT_POSIX_RELEASE();
 	urcu_memb_read_unlock();
 #else
-	unsigned long *ctr = mult_posix_ctr, tmp = *ctr;
-
-	if (caa_likely((tmp & URCU_GP_CTR_NEST_MASK) == URCU_GP_COUNT)) {
-		urcu_memb_smp_mb_slave();
-		_CMM_STORE_SHARED(*ctr, tmp - URCU_GP_COUNT);
-		urcu_memb_smp_mb_slave();
-		urcu_common_wake_up_gp(&urcu_memb_gp);
-	} else {
-		_CMM_STORE_SHARED(*ctr, tmp - URCU_GP_COUNT);
-	}
-	cmm_barrier();
+	if (__builtin_expect(mult_sys_read_exit_fast(), 0))
+		mult_sys_read_wake();
 #endif
 }
+
+#ifndef MULT_POSIX_TSAN
+void
+mult_sys_read_wake(void)
+{
+	urcu_common_wake_up_gp(&urcu_memb_gp);
+}
+#endif
 
 static void
 mult_posix_trampoline(struct rcu_head *head)
