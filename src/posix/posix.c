@@ -31,6 +31,10 @@
 #include <time.h>
 
 #include <urcu/urcu-memb.h>
+#ifdef MULT_POSIX_TSAN
+/* The reader record alone (registered or not), not the inline calls. */
+#include <urcu/static/urcu-memb.h>
+#endif
 
 #include "mult/sys/seam.h"
 
@@ -119,9 +123,15 @@ mult_posix_register(void)
 	if (__builtin_expect(mult_posix_registered, 1))
 		return;
 	pthread_once(&mult_posix_once, mult_posix_key_init);
-	urcu_memb_register_thread();
-	/* A non-NULL value makes the destructor run at thread exit. */
-	pthread_setspecific(mult_posix_key, (void *)1);
+	/*
+	 * A thread the application registered with liburcu-memb itself is
+	 * its to unregister; registering it again would abort in liburcu.
+	 */
+	if (!URCU_TLS(urcu_memb_reader).registered) {
+		urcu_memb_register_thread();
+		/* A non-NULL value makes the destructor run at thread exit. */
+		pthread_setspecific(mult_posix_key, (void *)1);
+	}
 #ifndef MULT_POSIX_TSAN
 	mult_posix_ctr = &urcu_memb_reader.ctr;
 #endif

@@ -2,7 +2,8 @@
  * libmult unit tests: the read section of the posix backend, which the
  * per-key reads run inline (src/posix/mult_sys_read.h): a thread's first
  * read, which goes in the out-of-line way; reads nested in the caller's
- * own liburcu section; the wake-up of a grace period that waits.
+ * own liburcu section; the wake-up of a grace period that waits; a thread
+ * the application registered with liburcu itself.
  * SPDX-License-Identifier: ISC
  */
 #define _LGPL_SOURCE /* urcu_memb_gp, for the wake-up test */
@@ -147,5 +148,40 @@ Test(read, wakes_a_grace_period_waiting_on_it)
 		cr_expect_eq(uatomic_read(&urcu_memb_gp.futex), 0,
 		    "read %d left the waiter asleep", which);
 	}
+	mult_space_destroy(w.sp);
+}
+
+static void *
+own_thread(void *arg)
+{
+	const struct world *w = arg;
+	intptr_t wrong = 0;
+	int which;
+
+	urcu_memb_register_thread();
+	for (which = 0; which < NREADS; which++)
+		wrong |= (intptr_t)read_one(w, which) << which;
+	urcu_memb_read_lock();
+	wrong |= (intptr_t)read_one(w, 0) << NREADS;
+	urcu_memb_read_unlock();
+	/* The application's to undo, and libmult must not undo it again. */
+	urcu_memb_unregister_thread();
+	return (void *)wrong;
+}
+
+Test(read, leaves_a_thread_the_application_registered_to_it)
+{
+	struct world w;
+	pthread_t t;
+	void *wrong = (void *)-1;
+
+	world_make(&w);
+	/* liburcu aborts on a second registration or unregistration. */
+	cr_assert_eq(pthread_create(&t, NULL, own_thread, &w), 0);
+	cr_assert_eq(pthread_join(t, &wrong), 0);
+	cr_expect_eq((intptr_t)wrong, 0, "wrong reads: %#lx",
+	    (unsigned long)(intptr_t)wrong);
+	urcu_memb_synchronize_rcu(); /* the registry is whole */
+	cr_expect_eq(read_one(&w, 0), 0);
 	mult_space_destroy(w.sp);
 }
