@@ -508,7 +508,7 @@ mult_instance_find(uint64_t *out, struct mult_space *sp, const char *name)
 	return in != NULL ? 0 : MULT_ENOENT;
 }
 
-static inline int
+MULT__READ_BODY
 mult__instance_info_in(struct mult_instance_info *out, struct mult_space *sp,
     uint64_t id)
 {

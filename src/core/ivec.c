@@ -486,7 +486,7 @@ out:
 	return err;
 }
 
-static inline int
+MULT__READ_BODY
 mult__excl_owner_in(uint64_t *inst, struct mult_space *sp, uint32_t dom,
     uint64_t unit)
 {

@@ -336,7 +336,7 @@ mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
 	}
 }
 
-static inline int
+MULT__READ_BODY
 mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t id)
 {
@@ -469,7 +469,7 @@ out:
 	return err;
 }
 
-static inline int
+MULT__READ_BODY
 mult__num_number_in(uint64_t *id, struct mult_space *sp, uint64_t viewer,
     uint32_t dom, uint64_t obj)
 {

@@ -253,7 +253,7 @@ mult__range_one(const struct mult__rext *e, int up, uint64_t x, uint64_t *y,
  * x through inst's map in dom, down (identity to resource) or up, into *y.
  * In a read section; inlined with up a constant.
  */
-static inline int
+MULT__READ_BODY
 mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t x, int up)
 {

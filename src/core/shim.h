@@ -111,6 +111,9 @@ mult__read_leave(int err)
 }
 #endif
 
+/* A read's body, fn##_in(): always inlined, or the hot path makes a call. */
+#define MULT__READ_BODY static inline __attribute__((__always_inline__)) int
+
 /*
  * MULT__READ(fn, args): fn##_in args, an int, in a read section. Where
  * the fast path can't enter, fn##_slow args does it the seam's way;

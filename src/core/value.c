@@ -189,7 +189,7 @@ mult_value_unset(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	return mult__value_write(sp, inst, dom, key, NULL, 0, 0);
 }
 
-static inline int
+MULT__READ_BODY
 mult__value_get_in(void *buf, size_t cap, size_t *len, struct mult_space *sp,
     uint64_t inst, uint32_t dom, const char *key, size_t klen)
 {
