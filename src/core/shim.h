@@ -58,9 +58,9 @@
  * therefore run their bodies, fn##_in(), through MULT__READ() below; the
  * others, whose section is a small part of their cost (the batch forms,
  * the listings), call the seam. A backend may instead give the core an
- * inline fast path: the core is then compiled
- * with MULT_SYS_READ_INLINE, includes the backend's "mult_sys_read.h", and
- * if that defines MULT_SYS_READ_FAST it also defines
+ * inline fast path: the core is then compiled with MULT_SYS_READ_INLINE,
+ * includes the backend's "mult_sys_read.h", and if that defines
+ * MULT_SYS_READ_FAST it also defines
  *
  *	static inline int mult_sys_read_enter_fast(void);
  *		enter a read section and return nonzero; or, if it can't
