@@ -260,7 +260,7 @@ mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
 	struct mult__dom *d;
 	struct mult__inst *in;
 	const struct mult__rmap *m;
-	const struct mult__rext *e;
+	uint64_t v;
 	int err;
 
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
@@ -272,11 +272,11 @@ mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
 		return 0;
 	}
 	m = mult__rmap_get(in, dom);
-	e = m != NULL ? mult__rext_search(up ? m->up : m->down, m->n, x, up) :
-	    NULL;
-	if (e == NULL || x - (up ? e->res : e->first) >= e->count)
+	/* *y is left alone on a miss. */
+	if (m == NULL || !mult__range_one(mult__rext_search(up ? m->up :
+	    m->down, m->n, x, up), up, x, &v, 0))
 		return MULT_ENOENT;
-	*y = (up ? e->first : e->res) + (x - (up ? e->res : e->first));
+	*y = v;
 	return 0;
 }
 

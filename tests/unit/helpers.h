@@ -349,17 +349,24 @@ h_up(struct mult_space *sp, uint64_t viewer, uint32_t dom, uint64_t res)
 static inline int
 h_down_rc(struct mult_space *sp, uint64_t inst, uint32_t dom, uint64_t id)
 {
-	uint64_t res = 0;
+	uint64_t res = H_NEVER_ID;
+	int rc = mult_range_down(&res, sp, inst, dom, id);
 
-	return mult_range_down(&res, sp, inst, dom, id);
+	/* A failed translation leaves its output alone. */
+	cr_assert(rc == 0 || res == H_NEVER_ID, "down(%llu): %d, wrote %llu",
+	    (unsigned long long)id, rc, (unsigned long long)res);
+	return rc;
 }
 
 static inline int
 h_up_rc(struct mult_space *sp, uint64_t viewer, uint32_t dom, uint64_t res)
 {
-	uint64_t id = 0;
+	uint64_t id = H_NEVER_ID;
+	int rc = mult_range_up(&id, sp, viewer, dom, res);
 
-	return mult_range_up(&id, sp, viewer, dom, res);
+	cr_assert(rc == 0 || id == H_NEVER_ID, "up(%llu): %d, wrote %llu",
+	    (unsigned long long)res, rc, (unsigned long long)id);
+	return rc;
 }
 
 /* ---- numbered ------------------------------------------------------------ */
