@@ -126,14 +126,36 @@ struct mult__rext {
 	uint64_t count;
 };
 
+/*
+ * One direction of a map: its extents sorted by the direction's key (first
+ * down, res up) and an index of them by that key. The keys from the
+ * smallest, base, on are cut into last + 1 buckets of 2^shift keys each;
+ * slot[b] is the last extent whose key lies in a bucket before b (0 if
+ * none), slot[last + 1] the last extent. The extent holding an x of bucket
+ * b is slot[b + 1], the last that can, unless that one's key is above x;
+ * then one of slot[b]..slot[b + 1] - 1, at most 2^steps of them, found in
+ * steps halvings.
+ */
+struct mult__rdir {
+	struct mult__rext *v;
+	uint16_t *slot;
+	uint64_t base;
+	uint32_t last;
+	uint8_t shift;
+	uint8_t steps;
+	uint16_t pad;
+};
+
+/* The key of extent e in a direction: its first identity, or resource. */
+#define MULT__RKEY(e, by_res) ((by_res) ? (e)->res : (e)->first)
+
 struct mult__rmap {
 	struct mult__blk blk;
 	uint32_t n;
 	uint32_t pad;
 	struct mult_extent *written;  /* as written, sorted by first */
-	struct mult__rext *down;      /* sorted by first */
-	struct mult__rext *up;        /* sorted by res */
-	/* the three arrays follow */
+	struct mult__rdir dir[2];     /* [0] down, by first; [1] up, by res */
+	/* the written and two sorted arrays follow, then the two indexes */
 };
 
 /* ---- value tables ------------------------------------------------------- */

@@ -367,10 +367,12 @@ mult__descendants_use(const struct mult__inst *in, uint32_t dom,
 			continue;
 		if (mult__ivec_intersects(ds->allot, first, last))
 			return 1;
-		for (i = 0; ds->map != NULL && i < ds->map->n; i++)
-			if (ds->map->up[i].res <= last &&
-			    ds->map->up[i].res + (ds->map->up[i].count - 1) >= first)
+		for (i = 0; ds->map != NULL && i < ds->map->n; i++) {
+			const struct mult__rext *e = &ds->map->dir[1].v[i];
+
+			if (e->res <= last && e->res + (e->count - 1) >= first)
 				return 1;
+		}
 	}
 	return 0;
 }
@@ -400,7 +402,7 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		goto out;
 	}
 	for (i = 0; ds->map != NULL && i < ds->map->n; i++) {
-		const struct mult__rext *e = &ds->map->up[i];
+		const struct mult__rext *e = &ds->map->dir[1].v[i];
 
 		if (e->res <= last && e->res + (e->count - 1) >= first) {
 			err = MULT_EBUSY;

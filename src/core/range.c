@@ -13,60 +13,108 @@
 #include "internal.h"
 
 /*
- * Last extent whose key (first or res) is <= x, or NULL. Branch-free: the
- * halving step compiles to a conditional move, so the search costs
- * log2(n) dependent loads and no mispredicted branch, whatever x is.
+ * Buckets in the index of n extents: 4 to 8 an extent, so that few
+ * buckets hold the start of an extent, and then mostly at their start.
  */
-static inline const struct mult__rext *
-mult__rext_search(const struct mult__rext *v, uint32_t n, uint64_t x,
-    int by_res)
+static uint32_t
+mult__rdir_buckets(uint32_t n)
 {
-	const struct mult__rext *base = v;
+	uint32_t nb = 8;
 
-	if (n == 0)
-		return NULL;
-	while (n > 1) {
-		uint32_t half = n / 2;
-		const struct mult__rext *mid = base + half;
-
-		base = (by_res ? mid->res : mid->first) <= x ? mid : base;
-		n -= half;
-	}
-	return (by_res ? base->res : base->first) <= x ? base : NULL;
+	while (nb < 4 * n)
+		nb *= 2;
+	return nb;
 }
 
 /*
- * mult__rext_search() for MULT__LANES values at once, into e[]: the
- * halving steps of the searches run side by side, so their dependent
- * loads overlap in the CPU instead of one search waiting on the next.
+ * The extents of r in bucket b before its last, slot[b] to slot[b + 1] - 1:
+ * the last whose key is <= x, or slot[b]. Branch-free, steps halvings.
  */
-#define MULT__LANES 4
-
-static inline void
-mult__rext_search_lanes(const struct mult__rext *v, uint32_t n,
-    const uint64_t *x, int by_res, const struct mult__rext **e)
+static inline const struct mult__rext *
+mult__rdir_below(const struct mult__rdir *r, uint64_t b, uint64_t x,
+    int by_res)
 {
-	const struct mult__rext *b0 = v, *b1 = v, *b2 = v, *b3 = v;
+	const struct mult__rext *e = r->v + r->slot[b];
+	uint32_t n = (uint32_t)(r->slot[b + 1] - r->slot[b]), half, s;
 
-#define MULT__STEP(b, x)                                                       \
-	do {                                                                  \
-		const struct mult__rext *mid_ = (b) + half;                   \
-		(b) = (by_res ? mid_->res : mid_->first) <= (x) ? mid_ : (b); \
-	} while (0)
-	while (n > 1) {
-		uint32_t half = n / 2;
-
-		MULT__STEP(b0, x[0]);
-		MULT__STEP(b1, x[1]);
-		MULT__STEP(b2, x[2]);
-		MULT__STEP(b3, x[3]);
+	for (s = r->steps; s > 0; s--) {
+		half = n / 2;
+		e = MULT__RKEY(e + half, by_res) <= x ? e + half : e;
 		n -= half;
 	}
-#undef MULT__STEP
-	e[0] = (by_res ? b0->res : b0->first) <= x[0] ? b0 : NULL;
-	e[1] = (by_res ? b1->res : b1->first) <= x[1] ? b1 : NULL;
-	e[2] = (by_res ? b2->res : b2->first) <= x[2] ? b2 : NULL;
-	e[3] = (by_res ? b3->res : b3->first) <= x[3] ? b3 : NULL;
+	return e;
+}
+
+/*
+ * The extent of r that may hold x: the last whose key (first or res) is
+ * <= x, or one whose key is above x if none is. That is the last extent
+ * the index gives x's bucket, unless the bucket holds its start and x
+ * lies below it (x in a gap, or in an earlier extent): a branch, predicted
+ * for most x, so that the loads of the answer wait on no compare. An x
+ * below every key wraps into the last bucket, whose keys are all above it.
+ */
+static inline const struct mult__rext *
+mult__rdir_find(const struct mult__rdir *r, uint64_t x, int by_res)
+{
+	uint64_t b = (x - r->base) >> r->shift;
+	const struct mult__rext *e;
+
+	b = b < r->last ? b : r->last;
+	e = r->v + r->slot[b + 1];
+	if (mult__unlikely(MULT__RKEY(e, by_res) > x))
+		e = mult__rdir_below(r, b, x, by_res);
+	return e;
+}
+
+/* Last extent of r whose key (first or res) is <= x, or NULL. */
+static inline const struct mult__rext *
+mult__rdir_search(const struct mult__rdir *r, uint64_t x, int by_res)
+{
+	const struct mult__rext *e = mult__rdir_find(r, x, by_res);
+
+	return MULT__RKEY(e, by_res) <= x ? e : NULL;
+}
+
+/*
+ * x through r, down (identity to resource) or up: 1 and *y if an extent
+ * holds x, else 0.
+ */
+static inline int
+mult__rdir_xlate(const struct mult__rdir *r, uint64_t x, int up, uint64_t *y)
+{
+	const struct mult__rext *e = mult__rdir_find(r, x, up);
+	uint64_t key = MULT__RKEY(e, up);
+
+	*y = MULT__RKEY(e, !up) + (x - key);
+	return key <= x && x - key < e->count;
+}
+
+/*
+ * Index r's n sorted extents in nb buckets (a power of two, at least 2):
+ * the least shift that puts every key in one, the slots, and the steps
+ * that search the most extents a bucket holds before its last.
+ */
+static void
+mult__rdir_index(struct mult__rdir *r, uint32_t n, int by_res, uint32_t nb)
+{
+	uint64_t span = MULT__RKEY(&r->v[n - 1], by_res) - MULT__RKEY(&r->v[0],
+	    by_res);
+	uint32_t b, i = 0, most = 1;
+
+	r->base = MULT__RKEY(&r->v[0], by_res);
+	r->last = nb - 1;
+	for (r->shift = 0; (span >> r->shift) > r->last; r->shift++)
+		;
+	for (b = 0; b <= nb; b++) {
+		while (i < n && (MULT__RKEY(&r->v[i], by_res) - r->base) >>
+		    r->shift < b)
+			i++;
+		r->slot[b] = (uint16_t)(i > 0 ? i - 1 : 0);
+		if (b > 0 && (uint32_t)(r->slot[b] - r->slot[b - 1]) > most)
+			most = r->slot[b] - r->slot[b - 1];
+	}
+	for (r->steps = 0; (1u << r->steps) < most; r->steps++)
+		;
 }
 
 /* Insertion sort: n <= 340, writers only, no recursion, no extra memory. */
@@ -156,8 +204,8 @@ mult__rmap_flatten(const struct mult__dom *d, const struct mult__inst *in,
 		uint64_t res = w->lower;
 
 		if (pm != NULL) {
-			const struct mult__rext *pe = mult__rext_search(pm->down,
-			    pm->n, w->lower, 0);
+			const struct mult__rext *pe = mult__rdir_search(&pm->dir[0],
+			    w->lower, 0);
 
 			if (pe == NULL || w->lower + (w->count - 1) >
 			    pe->first + (pe->count - 1))
@@ -168,12 +216,14 @@ mult__rmap_flatten(const struct mult__dom *d, const struct mult__inst *in,
 		}
 		if (!all && !mult__ivec_covers(eff, res, res + (w->count - 1)))
 			return MULT_ERANGE;
-		m->down[i].first = w->first;
-		m->down[i].res = res;
-		m->down[i].count = w->count;
-		m->up[i] = m->down[i];
+		m->dir[0].v[i].first = w->first;
+		m->dir[0].v[i].res = res;
+		m->dir[0].v[i].count = w->count;
+		m->dir[1].v[i] = m->dir[0].v[i];
 	}
-	mult__rext_sort(m->up, m->n, 1);
+	mult__rext_sort(m->dir[1].v, m->n, 1);
+	mult__rdir_index(&m->dir[0], m->n, 0, mult__rdir_buckets(m->n));
+	mult__rdir_index(&m->dir[1], m->n, 1, mult__rdir_buckets(m->n));
 	return 0;
 }
 
@@ -185,7 +235,7 @@ mult_range_map(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	struct mult__inst *in;
 	struct mult__ds *ds;
 	struct mult__rmap *m;
-	size_t size;
+	size_t size, room;
 	int err;
 
 	if (sp == NULL || ext == NULL || n == 0)
@@ -204,8 +254,9 @@ mult_range_map(struct mult_space *sp, uint64_t inst, uint32_t dom,
 		err = MULT_EEXIST;
 		goto out;
 	}
+	room = mult__rdir_buckets((uint32_t)n) + 1;
 	size = sizeof(*m) + n * sizeof(struct mult_extent) +
-	    2 * n * sizeof(struct mult__rext);
+	    2 * n * sizeof(struct mult__rext) + 2 * room * sizeof(uint16_t);
 	m = mult__alloc(sp, size);
 	if (m == NULL) {
 		err = MULT_ENOMEM;
@@ -213,8 +264,10 @@ mult_range_map(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 	m->n = (uint32_t)n;
 	m->written = (struct mult_extent *)(void *)(m + 1);
-	m->down = (struct mult__rext *)(void *)(m->written + n);
-	m->up = m->down + n;
+	m->dir[0].v = (struct mult__rext *)(void *)(m->written + n);
+	m->dir[1].v = m->dir[0].v + n;
+	m->dir[0].slot = (uint16_t *)(void *)(m->dir[1].v + n);
+	m->dir[1].slot = m->dir[0].slot + room;
 	mult__memcpy(m->written, ext, n * sizeof(*ext));
 	if ((err = mult__rmap_check(d, m->written, m->n)) != 0 ||
 	    (err = mult__rmap_flatten(d, in, m)) != 0 ||
@@ -235,18 +288,6 @@ mult__rmap_get(const struct mult__inst *in, uint32_t dom)
 	const struct mult__ds *ds = mult__ds_get(in, dom);
 
 	return ds != NULL ? mult__load_acq(&ds->map) : NULL;
-}
-
-/* y = the translation of x by e (found for x, or NULL), or miss; 1 if any. */
-static inline size_t
-mult__range_one(const struct mult__rext *e, int up, uint64_t x, uint64_t *y,
-    uint64_t miss)
-{
-	uint64_t off = e != NULL ? x - (up ? e->res : e->first) : 0;
-	int hit = e != NULL && off < e->count;
-
-	*y = hit ? (up ? e->first : e->res) + off : miss;
-	return (size_t)hit;
 }
 
 /*
@@ -273,8 +314,7 @@ mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
 	}
 	m = mult__rmap_get(in, dom);
 	/* *y is left alone on a miss. */
-	if (m == NULL || !mult__range_one(mult__rext_search(up ? m->up :
-	    m->down, m->n, x, up), up, x, &v, 0))
+	if (m == NULL || !mult__rdir_xlate(&m->dir[up], x, up, &v))
 		return MULT_ENOENT;
 	*y = v;
 	return 0;
@@ -314,8 +354,7 @@ mult__range_many(const struct mult__dom *d, const struct mult__inst *in,
     uint64_t miss)
 {
 	const struct mult__rmap *m;
-	const struct mult__rext *lane[MULT__LANES];
-	size_t i, l, hits = 0;
+	size_t i, hits = 0;
 
 	if (in->parent == NULL) {
 		for (i = 0; i < n; i++) {
@@ -331,16 +370,13 @@ mult__range_many(const struct mult__dom *d, const struct mult__inst *in,
 			y[i] = miss;
 		return 0;
 	}
-	for (i = 0; i + MULT__LANES <= n; i += MULT__LANES) {
-		mult__rext_search_lanes(up ? m->up : m->down, m->n, x + i, up,
-		    lane);
-		for (l = 0; l < MULT__LANES; l++)
-			hits += mult__range_one(lane[l], up, x[i + l], &y[i + l],
-			    miss);
+	for (i = 0; i < n; i++) {
+		uint64_t v;
+		int hit = mult__rdir_xlate(&m->dir[up], x[i], up, &v);
+
+		y[i] = hit ? v : miss;
+		hits += (size_t)hit;
 	}
-	for (; i < n; i++)
-		hits += mult__range_one(mult__rext_search(up ? m->up : m->down,
-		    m->n, x[i], up), up, x[i], &y[i], miss);
 	return hits;
 }
 

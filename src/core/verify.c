@@ -210,6 +210,37 @@ mult__v_owners(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d)
 	return 0;
 }
 
+/*
+ * A direction of a map: its index finds every extent as a search would
+ * (I3): each slot is the last extent whose key lies in an earlier bucket,
+ * every key lies in a bucket, and steps halvings cover every bucket.
+ */
+static int
+mult__v_rdir(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
+    const struct mult__rmap *m, int up)
+{
+	const struct mult__rdir *r = &m->dir[up];
+	uint64_t b;
+	uint32_t i;
+
+#define BUCKET(j) ((MULT__RKEY(&r->v[j], up) - r->base) >> r->shift)
+	if (r->shift > 63 || r->steps > 16 ||
+	    r->base != MULT__RKEY(&r->v[0], up) || BUCKET(m->n - 1) > r->last)
+		FAIL(3, in, NULL, r->base, r->shift, "map index out of shape");
+	for (b = 0; b <= (uint64_t)r->last + 1; b++) {
+		i = r->slot[b];
+		if (i >= m->n || (b == 0 ? i != 0 : BUCKET(i) >= b ||
+		    (i + 1 < m->n && BUCKET(i + 1) < b)))
+			FAIL(3, in, NULL, b, i,
+			    "map index slot not the last extent before it");
+		if (b > 0 && (uint32_t)(i - r->slot[b - 1]) > (1u << r->steps))
+			FAIL(3, in, NULL, b, r->steps,
+			    "map index steps short of a bucket's extents");
+	}
+#undef BUCKET
+	return 0;
+}
+
 /* Range maps: I3, I4, I5, I6. */
 static int
 mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
@@ -219,7 +250,7 @@ mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	const struct mult__rmap *pm = NULL;
 	const struct mult__ivec *eff;
 	uint32_t i, j;
-	int all;
+	int all, err;
 
 	if (m == NULL)
 		return 0;
@@ -236,7 +267,7 @@ mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	}
 	eff = mult__allot_effective(d, in, &all);
 	for (i = 0; i < m->n; i++) {
-		const struct mult__rext *e = &m->down[i], *u = &m->up[i];
+		const struct mult__rext *e = &m->dir[0].v[i], *u = &m->dir[1].v[i];
 		const struct mult_extent *w = &m->written[i];
 		uint64_t res = w->lower;
 
@@ -247,12 +278,12 @@ mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 		if (e->first < d->lo || e->first + (e->count - 1) > d->hi)
 			FAIL(5, in, NULL, e->first, e->count,
 			    "identities outside the co-domain");
-		if (i > 0 && m->down[i - 1].first + (m->down[i - 1].count - 1) >=
+		if (i > 0 && m->dir[0].v[i - 1].first + (m->dir[0].v[i - 1].count - 1) >=
 		    e->first)
-			FAIL(3, in, NULL, m->down[i - 1].first, e->first,
+			FAIL(3, in, NULL, m->dir[0].v[i - 1].first, e->first,
 			    "identity ranges overlap or are unsorted");
-		if (i > 0 && m->up[i - 1].res + (m->up[i - 1].count - 1) >= u->res)
-			FAIL(3, in, NULL, m->up[i - 1].res, u->res,
+		if (i > 0 && m->dir[1].v[i - 1].res + (m->dir[1].v[i - 1].count - 1) >= u->res)
+			FAIL(3, in, NULL, m->dir[1].v[i - 1].res, u->res,
 			    "resource ranges overlap or are unsorted");
 		if (!all && !mult__ivec_covers(eff, e->res, e->res + (e->count - 1)))
 			FAIL(4, in, NULL, e->res, e->count,
@@ -262,28 +293,31 @@ mult__v_map(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 			FAIL(3, in, NULL, w->first, e->first,
 			    "stored map differs from the written one");
 		for (j = 0; pm != NULL && j < pm->n; j++)
-			if (pm->down[j].first <= w->lower &&
-			    w->lower - pm->down[j].first < pm->down[j].count)
+			if (pm->dir[0].v[j].first <= w->lower &&
+			    w->lower - pm->dir[0].v[j].first < pm->dir[0].v[j].count)
 				break;
 		if (pm != NULL) {
 			if (j == pm->n || w->lower + (w->count - 1) >
-			    pm->down[j].first + (pm->down[j].count - 1))
+			    pm->dir[0].v[j].first + (pm->dir[0].v[j].count - 1))
 				FAIL(4, in, in->parent, w->lower, w->count,
 				    "lower range not mapped by the parent");
-			res = pm->down[j].res + (w->lower - pm->down[j].first);
+			res = pm->dir[0].v[j].res + (w->lower - pm->dir[0].v[j].first);
 		}
 		if (res != e->res)
 			FAIL(3, in, NULL, res, e->res,
 			    "flattened resource disagrees with the parent's map");
 		/* up and down are inverse: the viewer sees only its own. */
 		for (j = 0; j < m->n; j++)
-			if (m->up[j].res == e->res && m->up[j].first == e->first &&
-			    m->up[j].count == e->count)
+			if (m->dir[1].v[j].res == e->res && m->dir[1].v[j].first == e->first &&
+			    m->dir[1].v[j].count == e->count)
 				break;
 		if (j == m->n)
 			FAIL(6, in, NULL, e->first, e->res,
 			    "reverse map disagrees with the forward map");
 	}
+	if ((err = mult__v_rdir(v, dom, in, m, 0)) != 0 ||
+	    (err = mult__v_rdir(v, dom, in, m, 1)) != 0)
+		return err;
 	return 0;
 }
 

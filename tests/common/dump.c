@@ -125,8 +125,17 @@ d_map(struct dump *d, const struct mult__rmap *m)
 		d_printf(d, " (%llu %llu %llu)", (ull)m->written[i].first,
 		    (ull)m->written[i].lower, (ull)m->written[i].count);
 	d_printf(d, "\n");
-	d_rext(d, "down", m->down, m->n);
-	d_rext(d, "up", m->up, m->n);
+	for (i = 0; i < 2; i++) {
+		const struct mult__rdir *r = &m->dir[i];
+		uint32_t b;
+
+		d_rext(d, i == 0 ? "down" : "up", r->v, m->n);
+		d_printf(d, "  index base=%llu shift=%u steps=%u slots",
+		    (ull)r->base, r->shift, r->steps);
+		for (b = 0; b <= r->last + 1; b++)
+			d_printf(d, " %u", r->slot[b]);
+		d_printf(d, "\n");
+	}
 }
 
 /* Radix leaves in identity order: identity -> object. */

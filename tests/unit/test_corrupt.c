@@ -154,8 +154,66 @@ Test(corrupt, i2_nesting)
 /* I3: two extents of a's map claim the same identities. */
 Test(corrupt, i3_bijective_extents)
 {
-	ds_of(f.a, f.uid)->map->down[1].first = 400;
+	ds_of(f.a, f.uid)->map->dir[0].v[1].first = 400;
 	expect(3, f.a, f.uid);
+}
+
+/*
+ * I3: the index by which readers find a's extents sends the identities of
+ * the second extent to the first; then a bucket shift that leaves a key
+ * past the last bucket; then, in a map of three, too few halvings for the
+ * extents that share a bucket.
+ */
+Test(corrupt, i3_map_index)
+{
+	struct mult_extent three[3] = { { 0, 3000, 1 }, { 1, 3001, 1 },
+	    { 2, 3002, 1 } };
+	struct mult__rdir *r = &ds_of(f.a, f.uid)->map->dir[0];
+	uint16_t *top = &r->slot[r->last + 1];
+	uint8_t shift = r->shift;
+	uint16_t saved[17];
+	uint64_t c, res = 0;
+	uint32_t b;
+
+	cr_assert_eq(*top, 1);
+	*top = 0;
+	expect(3, f.a, f.uid);
+	/* what a reader would have seen: identity 999 unmapped */
+	cr_assert_eq(mult_range_down(&res, f.sp, f.a, f.uid, 999), MULT_ENOENT);
+	*top = 1;
+	ok(mult_range_down(&res, f.sp, f.a, f.uid, 999));
+	cr_assert_eq(res, 1999);
+	ok(mult_verify(NULL, f.sp));
+	r->shift = 0;
+	expect(3, f.a, f.uid);
+	/* and slots that agree with it: the second extent past every bucket */
+	cr_assert_lt(r->last, 16);
+	for (b = 0; b <= r->last + 1; b++) {
+		saved[b] = r->slot[b];
+		r->slot[b] = 0;
+	}
+	expect(3, f.a, f.uid);
+	cr_assert_eq(mult_range_down(&res, f.sp, f.a, f.uid, 999), MULT_ENOENT);
+	for (b = 0; b <= r->last + 1; b++)
+		r->slot[b] = saved[b];
+	r->shift = shift;
+	ok(mult_verify(NULL, f.sp));
+
+	ok(mult_instance_create(&c, f.sp, MULT_HOST, "c", 0));
+	ok(mult_allot_grant(f.sp, c, f.uid, 3000, 3));
+	ok(mult_range_map(f.sp, c, f.uid, three, 3));
+	r = &ds_of(c, f.uid)->map->dir[0];
+	/* all three in bucket 0, the slots right for it: one halving */
+	r->shift = 63;
+	for (b = 1; b <= r->last + 1; b++)
+		r->slot[b] = 2;
+	r->steps = 1;
+	ok(mult_verify(NULL, f.sp));
+	ok(mult_range_down(&res, f.sp, c, f.uid, 1));
+	cr_assert_eq(res, 3001);
+	r->steps = 0;
+	expect(3, c, f.uid);
+	cr_assert_eq(mult_range_down(&res, f.sp, c, f.uid, 1), MULT_ENOENT);
 }
 
 /* The leaf of a radix tree that holds identity offset idx. */
@@ -253,8 +311,8 @@ Test(corrupt, i4_confinement)
 {
 	struct mult__rmap *m = ds_of(f.a, f.uid)->map;
 
-	m->down[1].res = 2500;
-	m->up[1].res = 2500;
+	m->dir[0].v[1].res = 2500;
+	m->dir[1].v[1].res = 2500;
 	expect(4, f.a, f.uid);
 }
 
@@ -272,15 +330,15 @@ Test(corrupt, i5_no_wrap_extent)
 {
 	struct mult__rmap *m = ds_of(f.b, f.uid)->map;
 
-	m->down[0].res = UINT64_MAX - 10;
-	m->up[0].res = UINT64_MAX - 10;
+	m->dir[0].v[0].res = UINT64_MAX - 10;
+	m->dir[1].v[0].res = UINT64_MAX - 10;
 	expect(5, f.b, f.uid);
 }
 
 /* I6: the reverse map answers for a resource the forward map doesn't give. */
 Test(corrupt, i6_visibility_range)
 {
-	ds_of(f.a, f.uid)->map->up[0].first = 7;
+	ds_of(f.a, f.uid)->map->dir[1].v[0].first = 7;
 	expect(6, f.a, f.uid);
 }
 

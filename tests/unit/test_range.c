@@ -829,3 +829,187 @@ Test(range, destroy_mapped_in_shared_domain_without_parent_state)
 	}
 	mult_space_destroy(f.sp);
 }
+
+/*
+ * The index a map keeps (src/core/range.c) must answer as a scan of the
+ * extents does, whatever their layout: evenly spread, packed together with
+ * one at the top of u64 (every extent but one in one bucket, so the longest
+ * search), at random, in two far clusters, adjacent. Layouts of identities
+ * and of resources are drawn apart (resources in reverse order), so each
+ * direction's index gets a shape of its own; a grandchild then maps one
+ * identity into each of its parent's extents, through the parent's index.
+ */
+enum shape { EVEN, PACKED_TOP, RANDOM, TWO_CLUSTERS, ADJACENT, NSHAPES };
+
+static uint64_t rs_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rs_next(void)
+{
+	rs_state ^= rs_state << 13;
+	rs_state ^= rs_state >> 7;
+	rs_state ^= rs_state << 17;
+	return rs_state;
+}
+
+/* Starts for n extents of counts cnt[] (taken in order ord[]), into at[]. */
+static void
+lay_out(enum shape sh, size_t n, const uint64_t *cnt, const size_t *ord,
+    uint64_t *at)
+{
+	uint64_t next = 1;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		uint64_t c = cnt[ord[k]];
+
+		switch (sh) {
+		case EVEN:
+			next = 1 + 1000 * (uint64_t)k;
+			break;
+		case PACKED_TOP:
+			if (k == n - 1 && n > 1)
+				next = UINT64_MAX - (c - 1);
+			break;
+		case RANDOM:
+			next += rs_next() % 3000;
+			break;
+		case TWO_CLUSTERS:
+			if (k == n / 2)
+				next = (uint64_t)1 << 40;
+			next += rs_next() % 3;
+			break;
+		default:
+			break;
+		}
+		at[ord[k]] = next;
+		next += c;
+	}
+}
+
+/* The scan: x's extent among e[0..n), down or up, or -1. */
+static long
+scan(const struct mult_extent *e, size_t n, int up, uint64_t x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t key = up ? e[i].lower : e[i].first;
+
+		if (key <= x && x - key < e[i].count)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Every probe of inst's map answers as scan() does, singly and batched. */
+static void
+probe_map(struct mult_space *sp, uint64_t inst, uint32_t dom,
+    const struct mult_extent *e, size_t n, const char *what)
+{
+	static uint64_t x[5 * MULT_EXTENTS_MAX + 80], y[5 * MULT_EXTENTS_MAX + 80];
+	size_t m, i, found, want;
+	int up;
+
+	for (up = 0; up < 2; up++) {
+		m = 0;
+		for (i = 0; i < n; i++) {
+			uint64_t key = up ? e[i].lower : e[i].first;
+
+			x[m++] = key - 1;
+			x[m++] = key;
+			x[m++] = key + e[i].count / 2;
+			x[m++] = key + (e[i].count - 1);
+			x[m++] = key + e[i].count;
+		}
+		x[m++] = 0;
+		x[m++] = 1;
+		x[m++] = UINT64_MAX - 1;
+		x[m++] = UINT64_MAX;
+		for (i = 0; i < 76; i++)
+			x[m++] = i % 2 ? rs_next() : rs_next() % 2000000;
+		cr_assert_eq((up ? mult_range_up_many : mult_range_down_many)(y,
+		    &found, sp, inst, dom, x, m, 7), 0);
+		for (i = 0, want = 0; i < m; i++) {
+			long j = scan(e, n, up, x[i]);
+			uint64_t got = H_NEVER_ID;
+			int rc = (up ? mult_range_up : mult_range_down)(&got, sp,
+			    inst, dom, x[i]);
+
+			if (j < 0) {
+				cr_assert_eq(rc, MULT_ENOENT, "%s up %d x %" PRIu64
+				    ": %d", what, up, x[i], rc);
+				cr_assert_eq(got, H_NEVER_ID);
+				cr_assert_eq(y[i], 7, "%s up %d x %" PRIu64
+				    " batch", what, up, x[i]);
+				continue;
+			}
+			want++;
+			cr_assert_eq(rc, 0, "%s up %d x %" PRIu64 ": %d", what,
+			    up, x[i], rc);
+			cr_assert_eq(got, up ? e[j].first + (x[i] - e[j].lower) :
+			    e[j].lower + (x[i] - e[j].first), "%s up %d x %"
+			    PRIu64, what, up, x[i]);
+			cr_assert_eq(y[i], got, "%s up %d x %" PRIu64 " batch",
+			    what, up, x[i]);
+		}
+		cr_assert_eq(found, want, "%s up %d", what, up);
+	}
+}
+
+Test(range, index_agrees_with_a_scan_in_every_layout)
+{
+	static const size_t sizes[] = { 1, 2, 3, 5, 64, MULT_EXTENTS_MAX };
+	static struct mult_extent e[MULT_EXTENTS_MAX], g[MULT_EXTENTS_MAX];
+	static uint64_t cnt[MULT_EXTENTS_MAX], at[MULT_EXTENTS_MAX];
+	static size_t fwd[MULT_EXTENTS_MAX], rev[MULT_EXTENTS_MAX];
+	char what[64];
+	size_t si, i, n;
+	int a, b;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		n = sizes[si];
+		for (i = 0; i < n; i++) {
+			fwd[i] = i;
+			rev[i] = n - 1 - i;
+		}
+		for (a = 0; a < NSHAPES; a++) {
+			for (b = 0; b < NSHAPES; b++) {
+				struct mult_space *sp = h_space();
+				uint32_t d = h_dom(sp, "all", MULT_KIND_RANGE, 1,
+				    UINT64_MAX, 0);
+				uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+				uint64_t gc = h_inst(sp, c, "g", 0);
+
+				for (i = 0; i < n; i++)
+					cnt[i] = a == EVEN ? 500 :
+					    1 + rs_next() % (a == ADJACENT ? 3 : 700);
+				lay_out((enum shape)a, n, cnt, fwd, at);
+				for (i = 0; i < n; i++)
+					e[i] = h_ext(at[i], 0, cnt[i]);
+				lay_out((enum shape)b, n, cnt, rev, at);
+				for (i = 0; i < n; i++)
+					e[i].lower = at[i];
+				h_grant(sp, c, d, 1, UINT64_MAX);
+				cr_assert_eq(mult_range_map(sp, c, d, e, n), 0,
+				    "n %zu shapes %d %d", n, a, b);
+				snprintf(what, sizeof(what), "n %zu shapes %d %d",
+				    n, a, b);
+				probe_map(sp, c, d, e, n, what);
+				/* g: identity 3i + 1 is c's last identity of e[i] */
+				h_grant(sp, gc, d, 1, UINT64_MAX);
+				for (i = 0; i < n; i++)
+					g[i] = h_ext(3 * (uint64_t)i + 1,
+					    e[i].first + (e[i].count - 1), 1);
+				cr_assert_eq(mult_range_map(sp, gc, d, g, n), 0,
+				    "%s, grandchild", what);
+				for (i = 0; i < n; i++)
+					cr_assert_eq(h_down(sp, gc, d, 3 * i + 1),
+					    e[i].lower + (e[i].count - 1),
+					    "%s, grandchild %zu", what, i);
+				h_verify(sp);
+				mult_space_destroy(sp);
+			}
+		}
+	}
+}
