@@ -8,6 +8,8 @@
 #                              clang    clang, so -Werror holds there too
 #                                       (not the docs, kernel, valgrind
 #                                       labels: default runs those)
+#                              release  gcc -O3, whose warnings differ
+#                                       (unit label)
 #                              asan     AddressSanitizer + UBSan, Debug
 #                                       (the same labels left out)
 #                              tsan     ThreadSanitizer (unit, property,
@@ -120,7 +122,7 @@ run_preset() {
 test_all() {
 	local presets p total=$SECONDS
 	deps || exit 1
-	presets=${MULT_PRESETS:-default clang asan tsan}
+	presets=${MULT_PRESETS:-default clang release asan tsan}
 	for p in $presets; do
 		case $p in
 		# Under TSan, Criterion cannot start (CMakeLists.txt) and the
@@ -130,6 +132,8 @@ test_all() {
 		# on the compiler (or cannot run with sanitizers): default runs
 		# them once.
 		clang | asan) run_preset "$p" -LE 'docs|kernel|valgrind' ;;
+		# -O3 is built to hold -Werror there; its unit tests run.
+		release) run_preset release -L unit ;;
 		*) run_preset "$p" ;;
 		esac
 	done

@@ -97,7 +97,7 @@ mult__num_drop(struct mult_space *sp, struct mult__dom *d,
     int uncharge)
 {
 	uint32_t dom = d->idx;
-	uint64_t v = e->val, nr, dhere = 0 - (uint64_t)1, dsum = 0;
+	uint64_t v = e->val, nr = 0, dhere = 0 - (uint64_t)1, dsum = 0;
 	struct mult__inst *a;
 
 	for (a = from; a != NULL; a = a->parent) {
