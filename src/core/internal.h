@@ -64,6 +64,16 @@ struct mult__htab {
 #define MULT__RADIX_FAN (1u << MULT__RADIX_BITS)
 
 /*
+ * A tree's short ways in: low[k] is the node at shift 6k on the tree's
+ * leftmost path (the one that covers identities [0, 64^(k + 1))), or NULL
+ * if the tree has none. A lookup of an identity below 64^MULT__RLOW starts
+ * there, so it walks the levels its identity needs, not the levels of the
+ * tree's largest: pids that a writer allocates up to four million make
+ * the tree four levels tall, and a thousand small pids stay two deep.
+ */
+#define MULT__RLOW 3
+
+/*
  * A tree is as tall as its largest identity needs, as Linux's IDR is: a
  * thousand pids take two levels, four million take four, whatever the
  * domain's span. The reader learns the root's height with the root
@@ -185,6 +195,8 @@ struct mult__ds {
 	/* numbered */
 	uintptr_t ids;              /* published root word (mult__rtag()):
 	                               identity - lo -> object */
+	struct mult__rnode *low[MULT__RLOW]; /* published: ids' short ways
+	                               (mult__radix_get_low()) */
 	struct mult__htab *objs;    /* published, the host's only: object ->
 	                               its identities (mult__num_at()) */
 	/* value */
@@ -358,12 +370,13 @@ int mult__radix_free_index(uintptr_t root, uint64_t from,
     uint64_t span, uint64_t *out, struct mult__rnode **leafp);
 uint32_t mult__radix_top(uint64_t span);
 int mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
-    struct mult__rchunk **leaves, uint32_t top, uint64_t idx,
-    struct mult__rnode **leafp);
+    struct mult__rnode **low, struct mult__rchunk **leaves, uint32_t top,
+    uint64_t idx, struct mult__rnode **leafp);
 void mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf,
     uint64_t idx, uint64_t obj);
 void mult__radix_clear(struct mult_space *sp, uintptr_t root,
-    struct mult__rchunk **leaves, uint64_t idx, uint64_t next);
+    struct mult__rnode **low, struct mult__rchunk **leaves, uint64_t idx,
+    uint64_t next);
 void mult__radix_retire(struct mult_space *sp, uintptr_t root,
     struct mult__rchunk *leaves, int now);
 
@@ -724,6 +737,31 @@ mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
 	if (!mult__rcovers(shift, idx))
 		return 0;
 	for (; n != NULL && shift > 0; shift -= MULT__RADIX_BITS)
+		n = mult__rchild(n, shift, idx);
+	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
+}
+
+/*
+ * mult__radix_get() by the tree's short ways (MULT__RLOW) for identities
+ * they cover; *rp, the root word, is loaded only for the others. A short
+ * way may be a node that has just left the tree, empty: it reads 0, the
+ * answer for a moment it was in the tree. Lock-free.
+ */
+static inline uint64_t
+mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
+    uint32_t top, uint64_t idx)
+{
+	uint32_t k = (uint32_t)((idx >> MULT__RADIX_BITS) != 0) +
+	    (uint32_t)((idx >> (2 * MULT__RADIX_BITS)) != 0) +
+	    (uint32_t)((idx >> (3 * MULT__RADIX_BITS)) != 0);
+	const struct mult__rnode *n;
+	uint32_t shift;
+
+	if (k >= MULT__RLOW)
+		return mult__radix_get(mult__load_acq(rp), top, idx);
+	n = mult__load_acq(&low[k]);
+	for (shift = k * MULT__RADIX_BITS; n != NULL && shift > 0;
+	    shift -= MULT__RADIX_BITS)
 		n = mult__rchild(n, shift, idx);
 	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
 }

@@ -110,7 +110,7 @@ mult__num_drop(struct mult_space *sp, struct mult__dom *d,
 		(void)at;
 		if (ds->cursor_leaf == NULL ||
 		    !mult__radix_clear_in_leaf(ds->cursor_leaf, nr, ds->cursor))
-			mult__radix_clear(sp, ds->ids, &ds->leaves, nr,
+			mult__radix_clear(sp, ds->ids, ds->low, &ds->leaves, nr,
 			    ds->cursor);
 	}
 	mult__ht_remove(objs, e);
@@ -212,7 +212,7 @@ mult_num_alloc(uint64_t *id, struct mult_space *sp, uint64_t inst,
 	for (a = in; paths && a != NULL; a = a->parent) {
 		ds = mult__ds_get(a, dom);
 		if (ds->pending_leaf == NULL && (err = mult__radix_prepare(sp,
-		    &ds->ids, &ds->leaves, d->radix_top, ds->pending,
+		    &ds->ids, ds->low, &ds->leaves, d->radix_top, ds->pending,
 		    &ds->pending_leaf)) != 0)
 			goto out;
 	}
@@ -350,7 +350,7 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 		return err;
 	ds = mult__ds_get(in, dom);
 	if (ds != NULL && id >= d->lo && id <= d->hi)
-		o = mult__radix_get(mult__load_acq(&ds->ids), d->radix_top,
+		o = mult__radix_get_low(&ds->ids, ds->low, d->radix_top,
 		    id - d->lo);
 	if (o == 0)
 		return MULT_ENOENT;
@@ -503,7 +503,7 @@ mult__num_number_in(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	    mult__ht_get(mult__load_acq(&hds->objs), sp->seed, obj, &v) == NULL ||
 	    !mult__num_at(v, in->depth, &nr) ||
 	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&
-	    mult__radix_get(mult__load_acq(&ds->ids), d->radix_top, nr) != obj))
+	    mult__radix_get_low(&ds->ids, ds->low, d->radix_top, nr) != obj))
 		return MULT_ENOENT;
 	*id = d->lo + nr;
 	return 0;

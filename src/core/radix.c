@@ -151,6 +151,23 @@ mult__rnode_drop(struct mult_space *sp, struct mult__rchunk **leaves,
 		mult__rchunk_retire(sp, leaves, c);
 }
 
+/* mult__radix_get_low() finds k with one term a short way. */
+_Static_assert(MULT__RLOW == 3, "mult__radix_get_low() needs a term more");
+
+/*
+ * Publish node n (at shift) as its level's short way if it is on the
+ * leftmost path (it covers idx, which is below 64 times its width) and
+ * its level has one; or, with n NULL, take the short way away.
+ */
+static void
+mult__radix_set_low(struct mult__rnode **low, uint32_t shift, uint64_t idx,
+    struct mult__rnode *n)
+{
+	if (shift / MULT__RADIX_BITS < MULT__RLOW &&
+	    ((idx >> shift) >> MULT__RADIX_BITS) == 0)
+		mult__store_rel(&low[shift / MULT__RADIX_BITS], n);
+}
+
 /* The root's shift for identities [0, span): the height's last level. */
 uint32_t
 mult__radix_top(uint64_t span)
@@ -170,7 +187,8 @@ mult__radix_top(uint64_t span)
  */
 static int
 mult__radix_raise(struct mult_space *sp, uintptr_t *rootp,
-    struct mult__rchunk **leaves, uint32_t top, uint32_t shift)
+    struct mult__rnode **low, struct mult__rchunk **leaves, uint32_t top,
+    uint32_t shift)
 {
 	struct mult__rnode *old = mult__rroot(*rootp), *n = old, *p;
 	uint32_t s;
@@ -199,6 +217,9 @@ mult__radix_raise(struct mult_space *sp, uintptr_t *rootp,
 	}
 	MULT__ASSERT(((uintptr_t)n & MULT__RTAG_MASK) == 0);
 	mult__store_rel(rootp, mult__rtag(n, top, shift));
+	/* Each new level is on the leftmost path: its first child is old. */
+	for (p = n; p != old; p = (struct mult__rnode *)(uintptr_t)p->slot[0])
+		mult__radix_set_low(low, p->shift, 0, p);
 	return 0;
 }
 
@@ -210,20 +231,20 @@ mult__radix_raise(struct mult_space *sp, uintptr_t *rootp,
  */
 int
 mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
-    struct mult__rchunk **leaves, uint32_t top, uint64_t idx,
-    struct mult__rnode **leafp)
+    struct mult__rnode **low, struct mult__rchunk **leaves, uint32_t top,
+    uint64_t idx, struct mult__rnode **leafp)
 {
 	struct mult__rnode *root = mult__rroot(*rootp), *n;
-	uint32_t need = mult__radix_top(idx + 1), low;
+	uint32_t need = mult__radix_top(idx + 1), least;
 	int err;
 
 	MULT__ASSERT(mult__rcovers(top, idx));
 	/* The tag counts at most seven levels below top. */
-	low = top > 7 * MULT__RADIX_BITS ? top - 7 * MULT__RADIX_BITS : 0;
-	if (need < low)
-		need = low;
+	least = top > 7 * MULT__RADIX_BITS ? top - 7 * MULT__RADIX_BITS : 0;
+	if (need < least)
+		need = least;
 	if (root == NULL || root->shift < need) {
-		err = mult__radix_raise(sp, rootp, leaves, top, need);
+		err = mult__radix_raise(sp, rootp, low, leaves, top, need);
 		if (err != 0)
 			return err;
 		root = mult__rroot(*rootp);
@@ -239,6 +260,7 @@ mult__radix_prepare(struct mult_space *sp, uintptr_t *rootp,
 			mult__store_rel(&n->slot[(idx >> n->shift) & MULT__RADIX_MASK],
 			    (uint64_t)(uintptr_t)c);
 			n->kids++;
+			mult__radix_set_low(low, c->shift, idx, c);
 		}
 		n = c;
 	}
@@ -286,7 +308,8 @@ mult__radix_set_in(uintptr_t root, struct mult__rnode *leaf, uint64_t idx,
  */
 void
 mult__radix_clear(struct mult_space *sp, uintptr_t root,
-    struct mult__rchunk **leaves, uint64_t idx, uint64_t next)
+    struct mult__rnode **low, struct mult__rchunk **leaves, uint64_t idx,
+    uint64_t next)
 {
 	struct mult__rnode *path[MULT__RADIX_DEPTH];
 	struct mult__rnode *n = mult__rroot(root);
@@ -311,6 +334,7 @@ mult__radix_clear(struct mult_space *sp, uintptr_t root,
 
 		mult__store(&p->slot[(idx >> p->shift) & MULT__RADIX_MASK], 0);
 		p->kids--;
+		mult__radix_set_low(low, n->shift, idx, NULL);
 		mult__rnode_drop(sp, leaves, n);
 		n = p;
 	}

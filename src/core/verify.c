@@ -419,8 +419,10 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	uint32_t pos[11];
 	int top = 0;
 
-	const struct mult__rnode *root = mult__rroot(ds->ids);
+	const struct mult__rnode *root = mult__rroot(ds->ids), *w;
+	const struct mult__rnode *want[MULT__RLOW];
 	const struct mult__rchunk *ch;
+	uint32_t k;
 	uint32_t rtop = v->sp->doms[dom]->radix_top;
 	uint64_t tag = ds->ids & MULT__RTAG_MASK, leaves = 0, live = 0;
 
@@ -434,7 +436,7 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	if (root == NULL) {
 		if (live != 0)
 			FAIL(8, in, NULL, live, 0, "radix leaves miscounted");
-		return 0;
+		goto low;
 	}
 	/*
 	 * Readers walk by the height in the root word, never by the nodes'
@@ -514,6 +516,23 @@ mult__v_radix(struct mult__vctx *v, uint32_t dom, const struct mult__inst *in,
 	}
 	if (leaves != live)
 		FAIL(8, in, NULL, leaves, live, "radix leaves miscounted");
+low:
+	/*
+	 * Readers also walk from the short ways: each is the tree's leftmost
+	 * node at its level, or NULL. The walk above checked the shifts.
+	 */
+	for (w = root, k = 0; k < MULT__RLOW; k++)
+		want[k] = NULL;
+	while (w != NULL) {
+		if (w->shift / MULT__RADIX_BITS < MULT__RLOW)
+			want[w->shift / MULT__RADIX_BITS] = w;
+		w = w->shift > 0 ?
+		    (const struct mult__rnode *)(uintptr_t)w->slot[0] : NULL;
+	}
+	for (k = 0; k < MULT__RLOW; k++)
+		if (ds->low[k] != want[k])
+			FAIL(8, in, NULL, k, want[k] != NULL,
+			    "radix short way not the tree's leftmost node");
 	return 0;
 }
 

@@ -128,7 +128,7 @@ Test(corrupt, i1_object_in_two_siblings)
 	/* a's second pid: free in b, which has one. */
 	ok(mult_num_alloc(&nr, f.sp, f.a, f.pid, obj));
 	nr -= f.sp->doms[f.pid]->lo;
-	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
+	ok(mult__radix_prepare(f.sp, &ds->ids, ds->low, &ds->leaves,
 	    f.sp->doms[f.pid]->radix_top, nr, &leaf));
 	mult__radix_set_in(ds->ids, leaf, nr, obj);
 	expect(1, MULT_HOST, f.pid);
@@ -268,6 +268,22 @@ Test(corrupt, radix_root_word_at_the_wrong_height)
 	expect(8, f.b, f.pid);
 }
 
+/*
+ * A short way that is not the tree's leftmost node: lookups of small
+ * identities start there, and would miss b's process.
+ */
+Test(corrupt, radix_short_way_off_the_tree)
+{
+	struct mult__ds *ds = ds_of(f.b, f.pid);
+	struct mult__rnode *was = ds->low[0];
+
+	cr_assert_not_null(was);
+	ds->low[0] = NULL;
+	expect(8, f.b, f.pid);
+	ds->low[0] = was;
+	ok(mult_verify(NULL, f.sp));
+}
+
 /* The same, the other way: the root's shift changed under its word. */
 Test(corrupt, radix_root_at_the_wrong_height)
 {
@@ -355,7 +371,7 @@ Test(corrupt, i6_visibility_numbered)
 	ok(mult_num_alloc(&id, f.sp, child, f.pid, 0x5eed));
 	ok(mult_verify(NULL, f.sp));
 	ds = ds_of(child, f.pid);
-	ok(mult__radix_prepare(f.sp, &ds->ids, &ds->leaves,
+	ok(mult__radix_prepare(f.sp, &ds->ids, ds->low, &ds->leaves,
 	    f.sp->doms[f.pid]->radix_top, 9, &leaf));
 	mult__radix_set_in(ds->ids, leaf, 9, obj);
 	expect(6, child, f.pid);

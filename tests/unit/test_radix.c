@@ -17,6 +17,7 @@ struct tree {
 	uintptr_t root;
 	struct mult__rchunk *leaves;
 	uint32_t top;
+	struct mult__rnode *low[MULT__RLOW];
 };
 
 /* Store obj at idx, as an allocation does: prepare the path, then set. */
@@ -24,7 +25,7 @@ static int
 put(struct mult_space *sp, struct tree *t, uint64_t idx, uint64_t obj)
 {
 	struct mult__rnode *leaf;
-	int err = mult__radix_prepare(sp, &t->root, &t->leaves, t->top, idx,
+	int err = mult__radix_prepare(sp, &t->root, t->low, &t->leaves, t->top, idx,
 	    &leaf);
 
 	if (err == 0)
@@ -58,10 +59,38 @@ height(const struct tree *t)
 	return mult__rshift(t->root, t->top) / MULT__RADIX_BITS + 1;
 }
 
+/*
+ * Each short way is the tree's leftmost node at its level, or NULL, and a
+ * lookup by them answers as one from the root, for identities on both
+ * sides of every level's width.
+ */
+static void
+lows_ok(const struct tree *t)
+{
+	static const uint64_t probe[] = { 0, 1, 5, 63, 64, 65, 100, 4095, 4096,
+	    5000, 70000, 262143, 262144, 300000, 4000000 };
+	const struct mult__rnode *n = mult__rroot(t->root), *want[MULT__RLOW];
+	size_t i;
+
+	for (i = 0; i < MULT__RLOW; i++)
+		want[i] = NULL;
+	for (; n != NULL; n = n->shift > 0 ?
+	    (const struct mult__rnode *)(uintptr_t)n->slot[0] : NULL)
+		if (n->shift / MULT__RADIX_BITS < MULT__RLOW)
+			want[n->shift / MULT__RADIX_BITS] = n;
+	for (i = 0; i < MULT__RLOW; i++)
+		cr_assert_eq(t->low[i], want[i], "short way %zu", i);
+	for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+		if (mult__rcovers(t->top, probe[i]))
+			cr_assert_eq(mult__radix_get_low(&t->root, t->low, t->top,
+			    probe[i]), mult__radix_get(t->root, t->top, probe[i]),
+			    "lookup of %llu", (unsigned long long)probe[i]);
+}
+
 Test(radix, height_follows_the_largest_identity)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(4194304) };
+	struct tree t = { .top = mult__radix_top(4194304) };
 
 	cr_assert_eq(t.top, 18);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 5), 0);
@@ -92,7 +121,7 @@ Test(radix, height_follows_the_largest_identity)
 Test(radix, a_short_root_reads_nothing_beyond_itself)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(4194304) };
+	struct tree t = { .top = mult__radix_top(4194304) };
 	uint64_t idx;
 
 	fill(sp, &t, 64, 1000);
@@ -109,18 +138,77 @@ Test(radix, a_short_root_reads_nothing_beyond_itself)
 	mult_space_destroy(sp);
 }
 
+/*
+ * The short ways follow the tree: raised levels and new leftmost nodes
+ * become short ways, nodes that leave the tree stop being, and other nodes
+ * leave them alone; a small identity's lookup walks only its own levels.
+ */
+Test(radix, short_ways_follow_the_leftmost_path)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { .top = mult__radix_top(1 << 24) };
+	const struct mult__rnode *l1;
+
+	lows_ok(&t);
+	cr_assert_eq(put(sp, &t, 5, 55), 0);
+	cr_assert_eq(height(&t), 1);
+	cr_assert_eq(t.low[0], mult__rroot(t.root));
+	lows_ok(&t);
+	/* three levels raised at once above the leaf */
+	cr_assert_eq(put(sp, &t, 300000, 66), 0);
+	cr_assert_eq(height(&t), 4);
+	cr_assert_not_null(t.low[1]);
+	cr_assert_not_null(t.low[2]);
+	lows_ok(&t);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5), 55);
+	/* identities at every level; nodes off the leftmost path are none */
+	l1 = t.low[1];
+	cr_assert_eq(put(sp, &t, 100, 10), 0);
+	cr_assert_eq(put(sp, &t, 4095, 11), 0);
+	cr_assert_eq(put(sp, &t, 5000, 12), 0);
+	cr_assert_eq(put(sp, &t, 70000, 13), 0);
+	cr_assert_eq(put(sp, &t, 262143, 14), 0);
+	cr_assert_eq(t.low[1], l1);
+	lows_ok(&t);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 100), 10);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 4095), 11);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5000), 12);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 262143), 14);
+	/* 5 leaves: its leaf goes, the node above it holds 100 and 4095 */
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 5, 300001);
+	cr_assert_null(t.low[0]);
+	cr_assert_eq(t.low[1], l1);
+	lows_ok(&t);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5), 0);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 100, 300001);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 4095, 300001);
+	cr_assert_null(t.low[1]);
+	cr_assert_not_null(t.low[2], "5000 keeps the level-2 node");
+	lows_ok(&t);
+	/* back: new leftmost nodes become the short ways */
+	cr_assert_eq(put(sp, &t, 6, 88), 0);
+	cr_assert_not_null(t.low[0]);
+	cr_assert_not_null(t.low[1]);
+	lows_ok(&t);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 6), 88);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5000), 12);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 300000), 66);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
+
 /* A full root stays counted full under the levels raised above it. */
 Test(radix, raising_keeps_the_full_counts)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct tree t = { .top = mult__radix_top(1 << 20) };
 
 	fill(sp, &t, 64, 1);
 	cr_assert_eq(put(sp, &t, 300000, 9), 0);
 	cr_assert_eq(height(&t), 4);
 	cr_assert_eq(first_free(&t, 1 << 20), 64);
-	mult__radix_clear(sp, t.root, &t.leaves, 300000, 0);
-	mult__radix_clear(sp, t.root, &t.leaves, 3, 0);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 300000, 0);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 3, 0);
 	cr_assert_eq(first_free(&t, 1 << 20), 3);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
@@ -130,7 +218,7 @@ Test(radix, raising_keeps_the_full_counts)
 Test(radix, the_widest_domain)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(0) };
+	struct tree t = { .top = mult__radix_top(0) };
 
 	cr_assert_eq(t.top, 60);
 	cr_assert_eq(put(sp, &t, 0, 1), 0);
@@ -153,7 +241,7 @@ Test(radix, raise_enomem_changes_nothing)
 {
 	struct h_fa fa;
 	struct mult_space *sp = h_space_fa(&fa);
-	struct tree t = { 0, NULL, mult__radix_top(4194304) };
+	struct tree t = { .top = mult__radix_top(4194304) };
 	long k;
 	int err = MULT_ENOMEM;
 
@@ -162,13 +250,15 @@ Test(radix, raise_enomem_changes_nothing)
 		uintptr_t was = t.root;
 
 		h_fa_arm(&fa, k);
-		err = mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
+		err = mult__radix_prepare(sp, &t.root, t.low, &t.leaves, t.top,
 		    4000000, NULL);
 		h_fa_arm(&fa, -1);
 		if (err == MULT_ENOMEM) {
 			/* only whole new levels publish; the path may not */
 			cr_assert(t.root == was || height(&t) == 4);
 			cr_assert_eq(mult__radix_get(t.root, t.top, 5), 55);
+			/* and the short ways with them, not before */
+			lows_ok(&t);
 		}
 	}
 	cr_assert_eq(err, 0);
@@ -190,7 +280,7 @@ Test(radix, raise_enomem_changes_nothing)
 Test(radix, stores_through_the_reported_leaf)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct tree t = { .top = mult__radix_top(1 << 20) };
 	struct mult__rnode *leaf, *again;
 	uint64_t idx, i;
 
@@ -203,9 +293,9 @@ Test(radix, stores_through_the_reported_leaf)
 		    &leaf), 0);
 		cr_assert_eq(idx, i);
 		if (leaf == NULL)
-			cr_assert_eq(mult__radix_prepare(sp, &t.root, &t.leaves,
+			cr_assert_eq(mult__radix_prepare(sp, &t.root, t.low, &t.leaves,
 			    t.top, idx, &leaf), 0);
-		cr_assert_eq(mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
+		cr_assert_eq(mult__radix_prepare(sp, &t.root, t.low, &t.leaves, t.top,
 		    idx, &again), 0);
 		cr_assert_eq(leaf, again,
 		    "free index and path disagree at %llu",
@@ -219,7 +309,7 @@ Test(radix, stores_through_the_reported_leaf)
 	cr_assert_null(leaf);
 	for (i = 0; i < 4096; i += 97)
 		cr_assert_eq(mult__radix_get(t.root, t.top, i), 1 + i);
-	mult__radix_clear(sp, t.root, &t.leaves, 4000, 0);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 4000, 0);
 	cr_assert_eq(mult__radix_free_index(t.root, 0, 1 << 20, &idx, &leaf),
 	    0);
 	cr_assert_eq(idx, 4000);
@@ -276,7 +366,7 @@ Test(radix, emptied_nodes_leave_the_tree)
 {
 	struct h_fa fa;
 	struct mult_space *sp = h_space_fa(&fa);
-	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct tree t = { .top = mult__radix_top(1 << 20) };
 	long leaves, interior;
 	long long one;
 	uint64_t i;
@@ -291,7 +381,7 @@ Test(radix, emptied_nodes_leave_the_tree)
 	cr_assert_eq(interior, 1);
 	/* 1 + 2 + 4 + 8 + 16 leaves: a chunk of each size, the 16 in use */
 	for (i = 64; i < 64 * 40; i++)
-		mult__radix_clear(sp, t.root, &t.leaves, i, 64 * 20);
+		mult__radix_clear(sp, t.root, t.low, &t.leaves, i, 64 * 20);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(leaves, 2, "the leaves of 5 and of the next, %ld",
 	    leaves);
@@ -310,11 +400,11 @@ Test(radix, emptied_nodes_leave_the_tree)
 	cr_assert_eq(put(sp, &t, 300000, 9), 0);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(interior, 5, "two levels raised, two on the new path");
-	mult__radix_clear(sp, t.root, &t.leaves, 300000, 0);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 300000, 0);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(interior, 3, "the root and the path to leaves 0 and 20");
 	cr_assert_eq(leaves, 2);
-	mult__radix_clear(sp, t.root, &t.leaves, 5, 64 * 20);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 5, 64 * 20);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(leaves, 1, "only the leaf of the next");
 	mult__radix_retire(sp, t.root, t.leaves, 1);
@@ -330,13 +420,13 @@ Test(radix, emptied_nodes_leave_the_tree)
 Test(radix, the_cursors_leaf)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct tree t = { .top = mult__radix_top(1 << 20) };
 	struct mult__rnode *leaf, *first = NULL;
 	uint64_t idx, i;
 
 	/* a full first leaf under a root, and 64 in the second */
 	for (i = 0; i <= 64; i++) {
-		cr_assert_eq(mult__radix_prepare(sp, &t.root, &t.leaves, t.top,
+		cr_assert_eq(mult__radix_prepare(sp, &t.root, t.low, &t.leaves, t.top,
 		    i, &leaf), 0);
 		mult__radix_set_in(t.root, leaf, i, 1 + i);
 		if (i == 0)
@@ -346,7 +436,7 @@ Test(radix, the_cursors_leaf)
 	cr_assert_eq(mult__radix_free_in_leaf(first, 10, 1 << 20, &idx), 0);
 	/* full: the long way, and the root learns it */
 	cr_assert_eq(mult__radix_clear_in_leaf(first, 20, 11), 0);
-	mult__radix_clear(sp, t.root, &t.leaves, 20, 11);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 20, 11);
 	cr_assert_eq(mult__rroot(t.root)->count, 0,
 	    "the root still counts the first leaf full");
 	cr_assert_eq(mult__radix_free_in_leaf(first, 11, 1 << 20, &idx), 1);
@@ -374,16 +464,16 @@ Test(radix, the_cursors_leaf)
 Test(radix, the_path_of_next_stays)
 {
 	struct mult_space *sp = h_space();
-	struct tree t = { 0, NULL, mult__radix_top(1 << 20) };
+	struct tree t = { .top = mult__radix_top(1 << 20) };
 	long leaves, interior;
 
 	cr_assert_eq(put(sp, &t, 300000, 9), 0);
 	cr_assert_eq(put(sp, &t, 63, 64), 0);
-	mult__radix_clear(sp, t.root, &t.leaves, 300000, 64);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 300000, 64);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(interior, 3, "the root and the path to leaf 0");
 	/* 63's leaf empties and goes; 64's parents are 63's: they stay */
-	mult__radix_clear(sp, t.root, &t.leaves, 63, 64);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 63, 64);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(leaves, 0, "an empty leaf off next's path stayed");
 	cr_assert_eq(interior, 3, "next's parents went, %ld left", interior);
@@ -393,7 +483,7 @@ Test(radix, the_path_of_next_stays)
 	cr_assert_eq(interior, 3);
 	cr_assert_eq(mult__radix_get(t.root, t.top, 64), 65);
 	/* next far away: the whole path below the root goes */
-	mult__radix_clear(sp, t.root, &t.leaves, 64, 64 * 4096);
+	mult__radix_clear(sp, t.root, t.low, &t.leaves, 64, 64 * 4096);
 	nodes(mult__rroot(t.root), &leaves, &interior);
 	cr_assert_eq(leaves, 0);
 	cr_assert_eq(interior, 1, "only the root");
