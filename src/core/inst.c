@@ -239,7 +239,7 @@ mult__inst_host_create(struct mult_space *sp)
 	uint64_t id;
 
 	/* The host's states are all in place: a space has few hosts. */
-	in = mult__alloc(sp, sizeof(*in) + MULT_DOMAIN_MAX * sizeof(in->ds[0]));
+	in = mult__alloc(sp, MULT__INST_SIZE(MULT_DOMAIN_MAX));
 	if (in == NULL)
 		return MULT_ENOMEM;
 	in->nds = MULT_DOMAIN_MAX;
@@ -322,7 +322,7 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 		}
 	}
 	/* Prepare: everything that can fail, nothing a reader can see. */
-	in = mult__alloc(sp, sizeof(*in) + sp->ndoms * sizeof(in->ds[0]));
+	in = mult__alloc(sp, MULT__INST_SIZE(sp->ndoms));
 	if (in == NULL) {
 		err = MULT_ENOMEM;
 		goto out;

@@ -266,9 +266,21 @@ struct mult__dvec {
  * An instance's state in the domains that existed when it was made lies in
  * the instance itself (ds[], nds of them): a read goes from the instance
  * to its state with no vector between. Domains made later go through dv.
+ * What readers read lies a cache line from what writers write: a sibling's
+ * create or destroy writes next and prev, and the block after may be an
+ * instance a writer creates and destroys (MULT__INST_SIZE()). Blocks are
+ * only 16-byte aligned, hence padding (as struct mult__htab).
  */
 struct mult__inst {
 	struct mult__blk blk;
+	/* writer-side tree: a sibling's create or destroy writes next, prev */
+	int doomed;                 /* writer: inside a destroy (readers read
+	                               flags, so this can't be a flag bit) */
+	struct mult__inst *child;   /* first child */
+	struct mult__inst *next;    /* next sibling */
+	struct mult__inst *prev;    /* previous sibling */
+	/* Below: what readers read, a line from the writer's fields above. */
+	char apart[MULT__CACHELINE];
 	uint64_t id;
 	struct mult__inst *parent;
 	uint32_t depth;
@@ -276,31 +288,48 @@ struct mult__inst {
 	uint32_t nds;               /* entries of ds[]: set before publication */
 	uint32_t pad;
 	struct mult__dvec *dv;      /* published: domains from nds on */
-	int doomed;                 /* writer: inside a destroy (readers read
-	                               flags, so this can't be a flag bit) */
-	/* writer-side tree */
-	struct mult__inst *child;   /* first child */
-	struct mult__inst *next;    /* next sibling */
-	struct mult__inst *prev;    /* previous sibling */
 	uint64_t name_hash;         /* 0: no name */
 	char name[MULT_NAME_MAX + 1];
 	struct mult__ds *ds[];      /* published, in place: NULL -> ds once */
 };
 
+/*
+ * The block of an instance with n entries of ds[], and a line after them:
+ * the next block may be one a writer churns (an instance created and
+ * destroyed beside it), and readers read ds[] on every call.
+ */
+#define MULT__INST_SIZE(n)                                                   \
+	(sizeof(struct mult__inst) + (n) * sizeof(struct mult__ds *) +        \
+	    MULT__CACHELINE)
+
 #define MULT__CHUNK_BITS 10
 #define MULT__CHUNK (1u << MULT__CHUNK_BITS)
 
+/*
+ * A line each, on line boundaries (mult__chunk_slots()): the writer writes
+ * a slot at every create and destroy, and a reader of the instance in the
+ * slot beside it would take a miss each time.
+ */
 struct mult__slot {
 	struct mult__inst *inst;    /* published, in place */
 	uint64_t last;              /* in place: the last id issued here */
 	uint32_t next_free;         /* writer: free list */
 	uint32_t pad;
+	char apart[MULT__CACHELINE - 24];
 };
 
 struct mult__chunk {
 	struct mult__blk blk;
-	struct mult__slot s[MULT__CHUNK];
+	char room[MULT__CACHELINE - 1 + MULT__CHUNK * sizeof(struct mult__slot)];
 };
+
+/* The chunk's slots: from the first line boundary in its room on. */
+static inline struct mult__slot *
+mult__chunk_slots(struct mult__chunk *ch)
+{
+	return (struct mult__slot *)(((uintptr_t)ch->room + MULT__CACHELINE -
+	    1) & ~(uintptr_t)(MULT__CACHELINE - 1));
+}
 
 struct mult__sdir {
 	struct mult__blk blk;
@@ -331,10 +360,12 @@ struct mult__dom {
 struct mult_space {
 	void *lock;
 	struct mult_allocator al;
-	uint64_t seed;
-	uint32_t ndoms;             /* published: count of doms[] in use */
 	uint32_t free_slot;         /* writer: head of the free slot list */
 	uint32_t next_slot;         /* writer: first never-used slot */
+	/* Below: what every read reads, a line from the writer's slots. */
+	char apart[MULT__CACHELINE];
+	uint64_t seed;
+	uint32_t ndoms;             /* published: count of doms[] in use */
 	uint32_t pad;
 	struct mult__sdir *sdir;    /* published */
 	struct mult__htab *names;   /* published: name hash -> instance */
@@ -562,7 +593,7 @@ mult__slot_at(struct mult__sdir *dir, uint32_t s)
 	ch = mult__load_acq(&dir->c[s >> MULT__CHUNK_BITS]);
 	if (ch == NULL)
 		return NULL;
-	return &ch->s[s & (MULT__CHUNK - 1)];
+	return &mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)];
 }
 
 /*

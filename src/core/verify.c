@@ -760,7 +760,8 @@ mult_verify(struct mult_violation *out, struct mult_space *sp)
 			struct mult__sdir *dir = sp->sdir;
 			struct mult__chunk *ch = dir->c[s >> MULT__CHUNK_BITS];
 
-			if (ch != NULL && ch->s[s & (MULT__CHUNK - 1)].inst != NULL)
+			if (ch != NULL &&
+			    mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)].inst != NULL)
 				slots++;
 		}
 		if (slots != live)

@@ -376,16 +376,17 @@ dump_space(struct dump *d, struct mult_space *sp)
 	d_printf(d, "slots");
 	for (s = 1; s < sp->next_slot; s++) {
 		const struct mult__sdir *dir = sp->sdir;
-		const struct mult__chunk *ch;
+		struct mult__chunk *ch;
+		const struct mult__slot *sl;
 
 		if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap ||
 		    (ch = dir->c[s >> MULT__CHUNK_BITS]) == NULL) {
 			d_printf(d, " %u:MISSING", s);
 			continue;
 		}
-		d_printf(d, " %u:%llu%s", s,
-		    (ull)ch->s[s & (MULT__CHUNK - 1)].last,
-		    ch->s[s & (MULT__CHUNK - 1)].inst != NULL ? "+" : "");
+		sl = &mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)];
+		d_printf(d, " %u:%llu%s", s, (ull)sl->last,
+		    sl->inst != NULL ? "+" : "");
 	}
 	d_printf(d, "\n");
 	for (in = sp->host; in != NULL; in = mult__subtree_next(sp->host, in)) {

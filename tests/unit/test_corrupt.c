@@ -413,8 +413,7 @@ Test(corrupt, i7_reservation_unbacked)
 /* I8: an instance in the tree that its id no longer reaches. */
 Test(corrupt, i8_slot_table)
 {
-	struct mult__slot *sl = &f.sp->sdir->c[(uint32_t)f.b >>
-	    MULT__CHUNK_BITS]->s[(uint32_t)f.b & (MULT__CHUNK - 1)];
+	struct mult__slot *sl = mult__slot_at(f.sp->sdir, (uint32_t)f.b);
 	struct mult__inst *saved = sl->inst;
 
 	sl->inst = NULL;
