@@ -1997,6 +1997,14 @@ READER(rd_value, struct misc_ctx, char buf[256];,
 	    c->dom, vkeys[k]) == 0) sink += len + (unsigned char)buf[0];,
     NOTHING)
 
+/*
+ * Writer: set, over and over, a key of the reader's own table that the
+ * reader does not read, as the other rows' writers write what their
+ * readers do not look up. A reader of a key being set at this rate misses
+ * on every new value, whatever the table does.
+ */
+#define VWKEY "kernel.hostname.next"
+
 static void
 wr_value(struct worker *w)
 {
@@ -2012,7 +2020,7 @@ wr_value(struct worker *w)
 
 		for (b = 0; b < BATCH; b++, j++)
 			if ((e = mult_value_set(c->sp, c->inst, c->dom,
-			    "hostname", v[j & 1], strlen(v[j & 1]))) != 0)
+			    VWKEY, v[j & 1], strlen(v[j & 1]))) != 0)
 				DIE("value_set: %s", mult_strerror(e));
 		ops += BATCH;
 	}
@@ -2106,6 +2114,7 @@ misc_build(struct misc_ctx *c, int op, int d, struct counting *cnt,
 			MCHECK(mult_value_set(c->sp, c->inst, c->dom, vkeys[k],
 			    v, strlen(v)));
 		}
+		MCHECK(mult_value_set(c->sp, c->inst, c->dom, VWKEY, "-", 1));
 		for (q = 0; q < MQUERIES; q++)
 			keys[q] = rng() % NVKEYS;
 	} else if (op == 1) {

@@ -184,7 +184,7 @@ mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now)
 	rel(sp, ds->allot);
 	rel(sp, ds->map);
 	rel(sp, ds->objs);
-	rel(sp, ds->vals);
+	mult__value_release(sp, ds->vals, now);
 	mult__radix_retire(sp, ds->ids, ds->leaves, now);
 	rel(sp, ds);
 }
@@ -283,7 +283,8 @@ mult__inherit_values(struct mult_space *sp, struct mult__inst *in,
 			return err;
 		if ((err = mult__value_copy(sp, pds->vals, &ds->vals)) != 0)
 			return err;
-		if ((err = mult__charge_check(sp, dom, in, ds->vals->bytes, 0)) != 0)
+		if ((err = mult__charge_check(sp, dom, in,
+		    mult__value_bytes(ds->vals), 0)) != 0)
 			return err;
 	}
 	return 0;
@@ -350,10 +351,9 @@ mult_instance_create(uint64_t *out, struct mult_space *sp, uint64_t parent,
 	p->child = in;
 	for (d = 0; d < sp->ndoms; d++) {
 		const struct mult__ds *ds = mult__ds_get(in, d);
+		uint64_t bytes = ds != NULL ? mult__value_bytes(ds->vals) : 0;
 
-		if (ds != NULL && ds->vals != NULL)
-			mult__charge(sp->doms[d], in, ds->vals->bytes,
-			    ds->vals->bytes, 0);
+		mult__charge(sp->doms[d], in, bytes, bytes, 0);
 	}
 	mult__slot_commit(sp, in);
 	if (name != NULL)

@@ -170,19 +170,30 @@ struct mult__rmap {
 
 /* ---- value tables ------------------------------------------------------- */
 
+/* One key's value: immutable once published. */
 struct mult__vent {
-	uint64_t hash;   /* 0: empty */
-	uint32_t koff, klen;
-	uint32_t voff, vlen;
+	struct mult__blk blk;
+	uint64_t hash;
+	uint32_t klen, vlen;
+	char kv[];       /* the key's bytes, then the value's */
 };
 
+struct mult__vslot {
+	uint64_t hash;           /* 0: empty; fixed once the table is published */
+	struct mult__vent *e;    /* published, in place: a set of the key
+	                            swaps it */
+};
+
+/*
+ * An open-addressing table of keys. A set of a key it has replaces that
+ * key's entry alone; a new key or an unset builds a new table, which takes
+ * the other keys' entries as they are.
+ */
 struct mult__vtab {
 	struct mult__blk blk;
 	uint32_t n;      /* keys */
-	uint32_t mask;   /* entries - 1 */
-	uint64_t bytes;  /* sum of value lengths */
-	char *data;      /* keys and values, after the entries */
-	struct mult__vent e[];
+	uint32_t mask;   /* slots - 1 */
+	struct mult__vslot s[];
 };
 
 /* ---- per (instance, domain) state --------------------------------------- */
@@ -553,6 +564,9 @@ mult__cap(struct mult_space *sp, const struct mult__dom *d,
 
 int mult__value_copy(struct mult_space *sp, const struct mult__vtab *src,
     struct mult__vtab **out);
+uint64_t mult__value_bytes(const struct mult__vtab *t);
+void mult__value_release(struct mult_space *sp, struct mult__vtab *t,
+    int now);
 
 /* ---- the read path: inline, so a lookup makes no call but the seam's --- */
 

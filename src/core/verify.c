@@ -645,20 +645,38 @@ mult__v_value(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	if (ds == NULL)
 		return mult__v_charges(v, dom, d, in, ds, 0);
 	for (i = 0; t != NULL && i <= t->mask; i++) {
-		const struct mult__vent *e = &t->e[i];
+		const struct mult__vent *e = t->s[i].e;
+		uint32_t j;
 
-		if (e->hash == 0)
+		if (t->s[i].hash == 0) {
+			if (e != NULL)
+				FAIL(8, in, NULL, i, 0, "empty value slot has an entry");
 			continue;
+		}
+		if (e == NULL || e->hash != t->s[i].hash)
+			FAIL(8, in, NULL, t->s[i].hash, i,
+			    "value slot and its entry disagree");
 		n++;
 		bytes += e->vlen;
 		if (e->vlen > d->value_max || e->klen == 0 || e->klen > MULT_NAME_MAX)
 			FAIL(5, in, NULL, e->klen, e->vlen, "value or key too long");
-		if (mult__hash_str(v->sp->seed, t->data + e->koff, e->klen) !=
-		    e->hash)
+		if (mult__hash_str(v->sp->seed, e->kv, e->klen) != e->hash)
 			FAIL(8, in, NULL, e->hash, i, "value key hash wrong");
+		/* A get probes from the key's home: no gap, no twin on the way. */
+		for (j = (uint32_t)e->hash & t->mask; j != i; j = (j + 1) & t->mask) {
+			const struct mult__vent *o = t->s[j].e;
+
+			if (t->s[j].hash == 0)
+				FAIL(8, in, NULL, e->hash, i,
+				    "value key unreachable by its probe");
+			if (o != NULL && o->klen == e->klen &&
+			    mult__memcmp(o->kv, e->kv, e->klen) == 0)
+				FAIL(8, in, NULL, e->hash, i, "value key twice");
+		}
 	}
-	if (t != NULL && (n != t->n || bytes != t->bytes || n == 0))
-		FAIL(8, in, NULL, n, bytes, "value table counts inconsistent");
+	/* At most half full: a probe for a key not there ends. */
+	if (t != NULL && (n != t->n || n == 0 || 2 * (uint64_t)n > t->mask + 1ull))
+		FAIL(8, in, NULL, n, t->n, "value table counts inconsistent");
 	if (ds->here != bytes)
 		FAIL(7, in, NULL, ds->here, bytes,
 		    "charge differs from the bytes held");

@@ -280,20 +280,21 @@ d_vals(struct dump *d, const struct mult__vtab *t)
 		d_printf(d, "  vals n=0 bytes=0\n");
 		return;
 	}
-	d_printf(d, "  vals n=%u bytes=%llu\n", t->n, (ull)t->bytes);
+	d_printf(d, "  vals n=%u bytes=%llu\n", t->n,
+	    (ull)mult__value_bytes(t));
 	v = calloc((size_t)t->mask + 1, sizeof(*v));
 	if (v == NULL) {
 		d->oom = 1;
 		return;
 	}
 	for (i = 0; i <= t->mask; i++) {
-		const struct mult__vent *e = &t->e[i];
+		const struct mult__vent *e = t->s[i].e;
 
-		if (e->hash == 0)
+		if (t->s[i].hash == 0)
 			continue;
-		v[n].key = t->data + e->koff;
+		v[n].key = e->kv;
 		v[n].klen = e->klen;
-		v[n].val = t->data + e->voff;
+		v[n].val = e->kv + e->klen;
 		v[n].vlen = e->vlen;
 		n++;
 	}

@@ -354,6 +354,10 @@ read_one(struct reader *r, uint64_t id)
 	if (soft(mult_value_get(buf, sizeof(buf), &len, sp, id, uts,
 	    "hostname"), id, "get") && !value_ok(id, buf, len))
 		fail("get: torn or foreign value", id, len, buf[4]);
+	/* A key that comes and goes: there whole, or not there. */
+	if (soft(mult_value_get(buf, sizeof(buf), &len, sp, id, uts, "motd"),
+	    id, "get motd") && (len != 2 || memcmp(buf, "hi", 2) != 0))
+		fail("get motd: torn value", id, len, buf[0]);
 
 	/* Exclusive: a unit belongs to the host or to its slot's instance. */
 	x = slot_of(id) * CPUS + rnd(&r->seed) % CPUS;

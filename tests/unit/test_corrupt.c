@@ -410,6 +410,55 @@ Test(corrupt, i7_reservation_unbacked)
 	expect(7, MULT_HOST, f.cpu);
 }
 
+/*
+ * I8: a's value table broken four ways, each put back: a slot whose hash
+ * is not its entry's, a key moved out of its probe's reach (a get misses
+ * it), a key twice, a table that miscounts its keys.
+ */
+Test(corrupt, i8_value_table)
+{
+	struct mult__vtab *t = ds_of(f.a, f.uts)->vals;
+	uint32_t home, gap;
+	struct mult__vslot saved;
+	char buf[8];
+	size_t len;
+
+	cr_assert_not_null(t);
+	cr_assert_eq(t->n, 1);
+	for (home = 0; t->s[home].hash == 0; home++)
+		;
+	saved = t->s[home];
+	gap = (home + 2) & t->mask;
+
+	t->s[home].hash ^= 1;
+	expect(8, f.a, f.uts);
+	t->s[home] = saved;
+	ok(mult_verify(NULL, f.sp));
+
+	t->s[gap] = saved;
+	t->s[home].hash = 0;
+	t->s[home].e = NULL;
+	expect(8, f.a, f.uts);
+	cr_assert_eq(mult_value_get(buf, sizeof(buf), &len, f.sp, f.a, f.uts,
+	    "hostname"), MULT_ENOENT, "the moved key was still found");
+	t->s[home] = saved;
+	t->s[gap].hash = 0;
+	t->s[gap].e = NULL;
+	ok(mult_verify(NULL, f.sp));
+
+	t->s[(home + 1) & t->mask] = saved;
+	t->n = 2;   /* counted, so that the count does not give it away */
+	expect(8, f.a, f.uts);
+	t->s[(home + 1) & t->mask].hash = 0;
+	t->s[(home + 1) & t->mask].e = NULL;
+	t->n = 1;
+	ok(mult_verify(NULL, f.sp));
+
+	t->n = 2;
+	expect(8, f.a, f.uts);
+	t->n = 1;
+}
+
 /* I8: an instance in the tree that its id no longer reaches. */
 Test(corrupt, i8_slot_table)
 {

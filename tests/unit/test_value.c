@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "helpers.h"
+#include "internal.h"
 
 struct fix {
 	struct mult_space *sp;
@@ -339,6 +340,72 @@ Test(value, unset)
 	/* set again after unset */
 	h_set(f.sp, f.c, f.uts, "a", "again");
 	h_get_is(f.sp, f.c, f.uts, "a", "again");
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+/* The table of c's values in dom, and key's entry in it (NULL: none). */
+static const struct mult__vtab *
+vtab_of(struct mult_space *sp, uint64_t c, uint32_t dom, const char *key,
+    const struct mult__vent **e)
+{
+	int err;
+	const struct mult__inst *in = mult__inst_get(sp, c, &err);
+	const struct mult__vtab *t;
+	uint32_t i;
+
+	cr_assert_not_null(in);
+	cr_assert_not_null(mult__ds_get(in, dom));
+	t = mult__ds_get(in, dom)->vals;
+	*e = NULL;
+	for (i = 0; t != NULL && i <= t->mask; i++)
+		if (t->s[i].hash != 0 && t->s[i].e->klen == strlen(key) &&
+		    memcmp(t->s[i].e->kv, key, strlen(key)) == 0)
+			*e = t->s[i].e;
+	return t;
+}
+
+/*
+ * A set of a key the table has swaps that key's entry and writes nothing
+ * a reader of another key reads; a new key or an unset makes a new table
+ * of the same entries.
+ */
+Test(value, a_set_writes_its_key_alone)
+{
+	const struct mult__vtab *t, *t2;
+	const struct mult__vent *a, *b, *a2, *b2, *x;
+	struct fix f;
+
+	fix_init(&f);
+	h_set(f.sp, f.c, f.uts, "a", "1");
+	h_set(f.sp, f.c, f.uts, "b", "2");
+	t = vtab_of(f.sp, f.c, f.uts, "a", &a);
+	(void)vtab_of(f.sp, f.c, f.uts, "b", &b);
+	cr_assert(a != NULL && b != NULL);
+
+	h_set(f.sp, f.c, f.uts, "a", "longer than it was");
+	t2 = vtab_of(f.sp, f.c, f.uts, "a", &a2);
+	(void)vtab_of(f.sp, f.c, f.uts, "b", &b2);
+	cr_assert_eq(t2, t, "a set of a present key replaced the table");
+	cr_assert_neq(a2, a, "the entry was written in place");
+	cr_assert_eq(b2, b, "another key's entry changed");
+	h_get_is(f.sp, f.c, f.uts, "a", "longer than it was");
+	h_get_is(f.sp, f.c, f.uts, "b", "2");
+	h_verify(f.sp);
+
+	h_set(f.sp, f.c, f.uts, "c", "3");
+	t = vtab_of(f.sp, f.c, f.uts, "b", &b2);
+	(void)vtab_of(f.sp, f.c, f.uts, "c", &x);
+	cr_assert_neq(t, t2, "a new key went into a published table");
+	cr_assert_eq(b2, b, "a new key copied the others' entries");
+	cr_assert_not_null(x);
+	cr_assert_eq(mult_value_unset(f.sp, f.c, f.uts, "a"), 0);
+	t2 = vtab_of(f.sp, f.c, f.uts, "b", &b2);
+	cr_assert_neq(t2, t, "an unset changed a published table");
+	cr_assert_eq(b2, b, "an unset copied the others' entries");
+	cr_assert_eq(h_get_rc(f.sp, f.c, f.uts, "a"), MULT_ENOENT);
+	h_get_is(f.sp, f.c, f.uts, "b", "2");
+	h_get_is(f.sp, f.c, f.uts, "c", "3");
 	h_verify(f.sp);
 	mult_space_destroy(f.sp);
 }
