@@ -406,6 +406,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 	if (err != 0) {
 		for (d = 0; d < sp->ndoms; d++) {
 			mult__free(sp, sp->doms[d]->pending);
+			mult__obkt_abort(sp, sp->doms[d]);
 			sp->doms[d]->pending = NULL;
 			sp->doms[d]->has_pending = 0;
 		}
@@ -425,6 +426,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 
 		if (dom->has_pending) {
 			MULT__REPLACE(sp, dom->owners, dom->pending);
+			mult__obkt_commit(sp, dom);
 			dom->pending = NULL;
 			dom->has_pending = 0;
 		}

@@ -128,6 +128,24 @@ struct mult__ivec {
 	struct mult__ivl v[];
 };
 
+/*
+ * An exclusive domain's owner index as its readers see it: the units cut
+ * into at most MULT__OBKT_MAX buckets of 2^shift, each bucket the owner
+ * index's intervals that meet it, clipped to it. A grant or a revoke
+ * swaps the buckets of the units it changes and no other, so an owner
+ * reader beside a writer misses on the bucket pointer's line and, for a
+ * unit whose bucket changed, the bucket: not on a whole new index.
+ */
+#define MULT__OBKT_MAX 256u
+
+struct mult__obkt {
+	struct mult__blk blk;
+	uint32_t nb;                 /* buckets */
+	uint32_t shift;              /* a unit's bucket: (unit - lo) >> shift */
+	struct mult__ivec *b[];      /* published, in place; NULL: no unit of
+	                                the bucket is granted away */
+};
+
 /* ---- range maps --------------------------------------------------------- */
 
 struct mult__rext {
@@ -359,13 +377,20 @@ struct mult__dom {
 	uint32_t value_max;
 	uint64_t lo, hi;
 	uint32_t radix_top;         /* numbered: the tallest root's shift */
-	struct mult__ivec *owners;  /* published: isolated range and exclusive */
-	struct mult__ivec *pending; /* writer: an owner index being prepared */
-	int has_pending;            /* writer: pending (maybe NULL) replaces owners */
-	struct mult__nrec *nfree[MULT__NREC_CLASSES]; /* writer: numbered:
-	                               freed records, by class, for reuse */
+	struct mult__obkt *obkt;    /* exclusive: set at creation */
 	uint64_t name_hash;
 	char name[MULT_NAME_MAX + 1];
+	/* Below: what writes change, a line away from what reads read. */
+	char apart[MULT__CACHELINE];
+	struct mult__ivec *owners;  /* isolated range and exclusive: the
+	                               writer's; readers read obkt */
+	struct mult__ivec *pending; /* writer: an owner index being prepared */
+	int has_pending;            /* writer: pending (maybe NULL) replaces owners */
+	struct mult__obkt *oprep;   /* writer: exclusive: buckets prepared */
+	uint32_t ofrom, oto;        /* writer: the buckets oprep may hold */
+	uint64_t ochanged[MULT__OBKT_MAX / 64]; /* writer: which it holds */
+	struct mult__nrec *nfree[MULT__NREC_CLASSES]; /* writer: numbered:
+	                               freed records, by class, for reuse */
 };
 
 struct mult_space {
@@ -443,6 +468,18 @@ int mult__ivec_intersects(const struct mult__ivec *v, uint64_t first,
     uint64_t last);
 const struct mult__ivec *mult__allot_effective(const struct mult__dom *d,
     const struct mult__inst *in, int *all);
+int mult__obkt_init(struct mult_space *sp, struct mult__dom *d);
+int mult__obkt_prepare(struct mult_space *sp, struct mult__dom *d,
+    const struct mult__ivec *owners, uint64_t first, uint64_t last);
+void mult__obkt_commit(struct mult_space *sp, struct mult__dom *d);
+void mult__obkt_abort(struct mult_space *sp, struct mult__dom *d);
+void mult__obkt_free(struct mult_space *sp, struct mult__dom *d);
+int mult__obkt_same(const struct mult__ivec *b, const struct mult__ivec *v,
+    uint32_t j, uint32_t k, uint64_t bs, uint64_t be);
+uint32_t mult__obkt_clip(const struct mult__ivec *v, uint64_t bs,
+    uint64_t be, uint32_t *j);
+void mult__obkt_bounds(const struct mult__dom *d, uint32_t i, uint64_t *bs,
+    uint64_t *be);
 int mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
     struct mult__inst *gone_root);
 

@@ -250,9 +250,192 @@ mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 		mult__free(sp, v);
 		v = NULL;
 	}
+	if (d->obkt != NULL && mult__obkt_prepare(sp, d, v, d->lo, d->hi) != 0) {
+		mult__free(sp, v);
+		return MULT_ENOMEM;
+	}
 	d->pending = v;
 	d->has_pending = 1;
 	return 0;
+}
+
+/* ---- the owner index's buckets: what exclusive readers read ------------ */
+
+/* Bucket i's units: [*bs, *be]. */
+void
+mult__obkt_bounds(const struct mult__dom *d, uint32_t i, uint64_t *bs,
+    uint64_t *be)
+{
+	uint64_t mask = ((uint64_t)1 << d->obkt->shift) - 1;
+
+	*bs = d->lo + ((uint64_t)i << d->obkt->shift);
+	*be = d->hi - *bs < mask ? d->hi : *bs + mask;
+}
+
+/*
+ * How many intervals of v meet [bs, be]. *j: in, an index no later than
+ * the first of them; out, the first of them. Buckets taken in order share
+ * one j.
+ */
+uint32_t
+mult__obkt_clip(const struct mult__ivec *v, uint64_t bs, uint64_t be,
+    uint32_t *j)
+{
+	uint32_t k;
+
+	if (v == NULL)
+		return 0;
+	while (*j < v->n && v->v[*j].last < bs)
+		(*j)++;
+	for (k = 0; *j + k < v->n && v->v[*j + k].first <= be; k++)
+		;
+	return k;
+}
+
+/* Is bucket b the k intervals of v from j on, clipped to [bs, be]? */
+int
+mult__obkt_same(const struct mult__ivec *b, const struct mult__ivec *v,
+    uint32_t j, uint32_t k, uint64_t bs, uint64_t be)
+{
+	uint32_t x;
+
+	if ((b != NULL ? b->n : 0) != k)
+		return 0;
+	for (x = 0; x < k; x++) {
+		const struct mult__ivl *e = &v->v[j + x];
+
+		if (b->v[x].first != (e->first < bs ? bs : e->first) ||
+		    b->v[x].last != (e->last > be ? be : e->last) ||
+		    b->v[x].owner != e->owner)
+			return 0;
+	}
+	return 1;
+}
+
+static struct mult__obkt *
+mult__obkt_new(struct mult_space *sp, uint32_t nb, uint32_t shift)
+{
+	struct mult__obkt *ob = mult__alloc(sp, sizeof(*ob) +
+	    (size_t)nb * sizeof(ob->b[0]));
+
+	if (ob != NULL) {
+		ob->nb = nb;
+		ob->shift = shift;
+	}
+	return ob;
+}
+
+/* An exclusive domain's buckets, all empty, at its creation. */
+int
+mult__obkt_init(struct mult_space *sp, struct mult__dom *d)
+{
+	uint64_t span = d->hi - d->lo;
+	uint32_t shift = 0, nb;
+
+	while ((span >> shift) >= MULT__OBKT_MAX)
+		shift++;
+	nb = (uint32_t)(span >> shift) + 1;
+	d->obkt = mult__obkt_new(sp, nb, shift);
+	d->oprep = mult__obkt_new(sp, nb, shift);
+	if (d->obkt == NULL || d->oprep == NULL) {
+		mult__free(sp, d->obkt);
+		mult__free(sp, d->oprep);
+		d->obkt = d->oprep = NULL;
+		return MULT_ENOMEM;
+	}
+	d->ofrom = 1;
+	d->oto = 0;
+	return 0;
+}
+
+/*
+ * Prepare the buckets of [first, last] that owners (the owner index about
+ * to be published) changes; the others keep theirs. NULL owners: none.
+ */
+int
+mult__obkt_prepare(struct mult_space *sp, struct mult__dom *d,
+    const struct mult__ivec *owners, uint64_t first, uint64_t last)
+{
+	struct mult__obkt *ob = d->obkt, *op = d->oprep;
+	uint32_t i, j = 0, k, x;
+	uint64_t bs, be;
+
+	d->ofrom = (uint32_t)((first - d->lo) >> ob->shift);
+	d->oto = (uint32_t)((last - d->lo) >> ob->shift);
+	mult__obkt_bounds(d, d->ofrom, &bs, &be);
+	if (owners != NULL)
+		j = mult__ivec_lower(owners, bs);
+	for (i = d->ofrom; i <= d->oto; i++) {
+		const struct mult__ivec *old = ob->b[i];
+		struct mult__ivec *nb = NULL;
+
+		mult__obkt_bounds(d, i, &bs, &be);
+		k = mult__obkt_clip(owners, bs, be, &j);
+		if (mult__obkt_same(old, owners, j, k, bs, be))
+			continue;
+		if (k != 0) {
+			if ((nb = mult__alloc(sp, sizeof(*nb) +
+			    (size_t)k * sizeof(nb->v[0]))) == NULL) {
+				mult__obkt_abort(sp, d);
+				return MULT_ENOMEM;
+			}
+			nb->n = k;
+			for (x = 0; x < k; x++) {
+				nb->v[x] = owners->v[j + x];
+				if (nb->v[x].first < bs)
+					nb->v[x].first = bs;
+				if (nb->v[x].last > be)
+					nb->v[x].last = be;
+			}
+		}
+		op->b[i] = nb;
+		d->ochanged[i / 64] |= (uint64_t)1 << (i % 64);
+	}
+	return 0;
+}
+
+/* Publish the buckets prepared; retire those they replace. */
+void
+mult__obkt_commit(struct mult_space *sp, struct mult__dom *d)
+{
+	uint32_t i;
+
+	for (i = d->ofrom; d->oprep != NULL && i <= d->oto; i++) {
+		if (!(d->ochanged[i / 64] & ((uint64_t)1 << (i % 64))))
+			continue;
+		MULT__REPLACE(sp, d->obkt->b[i], d->oprep->b[i]);
+		d->oprep->b[i] = NULL;
+		d->ochanged[i / 64] &= ~((uint64_t)1 << (i % 64));
+	}
+	d->ofrom = 1;
+	d->oto = 0;
+}
+
+/* Free the buckets prepared, which no reader has seen. */
+void
+mult__obkt_abort(struct mult_space *sp, struct mult__dom *d)
+{
+	uint32_t i;
+
+	for (i = d->ofrom; d->oprep != NULL && i <= d->oto; i++) {
+		mult__free(sp, d->oprep->b[i]);
+		d->oprep->b[i] = NULL;
+		d->ochanged[i / 64] &= ~((uint64_t)1 << (i % 64));
+	}
+	d->ofrom = 1;
+	d->oto = 0;
+}
+
+/* At space destruction: the buckets and both arrays. */
+void
+mult__obkt_free(struct mult_space *sp, struct mult__dom *d)
+{
+	uint32_t i;
+
+	for (i = 0; d->obkt != NULL && i < d->obkt->nb; i++)
+		mult__free(sp, d->obkt->b[i]);
+	mult__free(sp, d->obkt);
+	mult__free(sp, d->oprep);
 }
 
 static int mult__descendants_use(const struct mult__inst *in, uint32_t dom,
@@ -336,7 +519,9 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	if (mult__has_owners(d)) {
 		owners = mult__ivec_splice(sp, d->owners, first, last, in->id, 1,
 		    &err);
-		if (owners == NULL) {
+		if (owners == NULL || (d->obkt != NULL &&
+		    (err = mult__obkt_prepare(sp, d, owners, first, last)) != 0)) {
+			mult__free(sp, owners);
 			mult__free(sp, allot);
 			goto out;
 		}
@@ -345,6 +530,7 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	MULT__REPLACE(sp, ds->allot, allot);
 	if (owners != NULL)
 		MULT__REPLACE(sp, d->owners, owners);
+	mult__obkt_commit(sp, d);
 	mult__charge(d, in, count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
@@ -425,7 +611,9 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 
 		owners = mult__ivec_splice(sp, d->owners, first, last, to,
 		    to != 0, &err);
-		if (owners == NULL && err != 0) {
+		if ((owners == NULL && err != 0) || (d->obkt != NULL &&
+		    (err = mult__obkt_prepare(sp, d, owners, first, last)) != 0)) {
+			mult__free(sp, owners);
 			mult__free(sp, allot);
 			goto out;
 		}
@@ -434,6 +622,7 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	MULT__REPLACE(sp, ds->allot, allot);
 	if (mult__has_owners(d))
 		MULT__REPLACE(sp, d->owners, owners);
+	mult__obkt_commit(sp, d);
 	mult__charge(d, in, 0 - count, 0, 0);
 out:
 	mult_sys_unlock(sp->lock);
@@ -502,7 +691,8 @@ mult__excl_owner_in(uint64_t *inst, struct mult_space *sp, uint32_t dom,
 		return MULT_EKIND;
 	if (unit < d->lo || unit > d->hi)
 		return MULT_ERANGE;
-	e = mult__ivec_find(mult__load_acq(&d->owners), unit);
+	e = mult__ivec_find(mult__load_acq(&d->obkt->b[(unit - d->lo) >>
+	    d->obkt->shift]), unit);
 	*inst = e != NULL ? e->owner : MULT_HOST;
 	return 0;
 }

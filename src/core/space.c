@@ -76,6 +76,7 @@ mult_space_destroy(struct mult_space *sp)
 	mult__inst_destroy_all(sp);
 	for (i = 0; i < sp->ndoms; i++) {
 		mult__free(sp, sp->doms[i]->owners);
+		mult__obkt_free(sp, sp->doms[i]);
 		mult__num_pool_free(sp, sp->doms[i]);
 		mult__free(sp, sp->doms[i]);
 	}
@@ -162,6 +163,11 @@ mult_domain_create(uint32_t *out, struct mult_space *sp, const char *name,
 		d->hi = opts->hi;
 		if (opts->kind == MULT_KIND_NUMBERED)
 			d->radix_top = mult__radix_top(d->hi - d->lo + 1);
+		if (opts->kind == MULT_KIND_EXCLUSIVE &&
+		    (err = mult__obkt_init(sp, d)) != 0) {
+			mult__free(sp, d);
+			goto out;
+		}
 	}
 	d->name_hash = mult__hash_str(sp->seed, name, len);
 	mult__memcpy(d->name, name, len);

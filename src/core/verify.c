@@ -175,6 +175,36 @@ mult__v_allot(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d,
 	return mult__v_charges(v, dom, d, in, ds, size);
 }
 
+/*
+ * What exclusive readers read: every bucket is the owner index clipped to
+ * it, the buckets cover the domain, and nothing is left prepared (I8).
+ */
+static int
+mult__v_obkt(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d)
+{
+	const struct mult__obkt *ob = d->obkt;
+	uint64_t bs, be;
+	uint32_t i, j = 0, k;
+
+	if (ob == NULL || d->oprep == NULL || ob->shift > 63 ||
+	    ((d->hi - d->lo) >> ob->shift) + 1 != ob->nb ||
+	    ob->nb > MULT__OBKT_MAX || (ob->shift > 0 &&
+	    ((d->hi - d->lo) >> (ob->shift - 1)) < MULT__OBKT_MAX))
+		FAIL(8, NULL, NULL, ob != NULL ? ob->nb : 0,
+		    ob != NULL ? ob->shift : 0, "owner buckets out of shape");
+	for (i = 0; i < ob->nb; i++) {
+		mult__obkt_bounds(d, i, &bs, &be);
+		k = mult__obkt_clip(d->owners, bs, be, &j);
+		if (!mult__obkt_same(ob->b[i], d->owners, j, k, bs, be))
+			FAIL(8, NULL, NULL, i, k,
+			    "owner bucket differs from the owner index");
+		if (d->oprep->b[i] != NULL ||
+		    (d->ochanged[i / 64] & ((uint64_t)1 << (i % 64))))
+			FAIL(8, NULL, NULL, i, 0, "owner bucket left prepared");
+	}
+	return 0;
+}
+
 /* Every owner index entry lies in its owner's allotment and no child's. */
 static int
 mult__v_owners(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d)
@@ -207,7 +237,7 @@ mult__v_owners(struct mult__vctx *v, uint32_t dom, const struct mult__dom *d)
 				    "owner index entry not the deepest holder");
 		}
 	}
-	return 0;
+	return d->kind == MULT_KIND_EXCLUSIVE ? mult__v_obkt(v, dom, d) : 0;
 }
 
 /*

@@ -477,6 +477,28 @@ Test(corrupt, i8_owner_index)
 	expect(8, f.a, f.cpu);
 }
 
+/*
+ * I8: an owner bucket that differs from the owner index, which readers
+ * would believe (unit 3 is a's), and one left prepared.
+ */
+Test(corrupt, i8_owner_bucket)
+{
+	struct mult__dom *d = f.sp->doms[f.cpu];
+	struct mult__ivec *b = d->obkt->b[3 >> d->obkt->shift];
+	uint64_t o;
+
+	cr_assert_not_null(b);
+	b->v[0].owner = f.b;
+	expect(8, 0, f.cpu);
+	ok(mult_excl_owner(&o, f.sp, f.cpu, 3));
+	cr_assert_eq(o, f.b, "the reader does not read the buckets");
+	b->v[0].owner = f.a;
+	ok(mult_verify(NULL, f.sp));
+	d->ochanged[0] |= 1;
+	expect(8, 0, f.cpu);
+	d->ochanged[0] = 0;
+}
+
 /* Handing a's units to b in the owner index is I1, seen from a. */
 Test(corrupt, i1_owner_index_gives_units_away)
 {
