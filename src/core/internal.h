@@ -69,9 +69,11 @@ struct mult__htab {
  * if the tree has none. A lookup of an identity below 64^MULT__RLOW starts
  * there, so it walks the levels its identity needs, not the levels of the
  * tree's largest: pids that a writer allocates up to four million make
- * the tree four levels tall, and a thousand small pids stay two deep.
+ * the tree four levels tall, and a thousand small pids stay two deep. Four
+ * short ways cover identities below 2^24, so a tree that tall is entered
+ * at its root's own short way, without the root word's decoding.
  */
-#define MULT__RLOW 3
+#define MULT__RLOW 4
 
 /*
  * A tree is as tall as its largest identity needs, as Linux's IDR is: a
@@ -833,9 +835,11 @@ static inline uint64_t
 mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
     uint32_t top, uint64_t idx)
 {
-	uint32_t k = (uint32_t)((idx >> MULT__RADIX_BITS) != 0) +
-	    (uint32_t)((idx >> (2 * MULT__RADIX_BITS)) != 0) +
-	    (uint32_t)((idx >> (3 * MULT__RADIX_BITS)) != 0);
+	/*
+	 * k = floor(log64(idx)), the level of the lowest node covering idx:
+	 * the top bit's index over six, as (b * 43) >> 8, exact for b < 64.
+	 */
+	uint32_t k = ((uint32_t)(63 - __builtin_clzll(idx | 1)) * 43) >> 8;
 	const struct mult__rnode *n;
 	uint32_t shift;
 

@@ -151,8 +151,8 @@ mult__rnode_drop(struct mult_space *sp, struct mult__rchunk **leaves,
 		mult__rchunk_retire(sp, leaves, c);
 }
 
-/* mult__radix_get_low() finds k with one term a short way. */
-_Static_assert(MULT__RLOW == 3, "mult__radix_get_low() needs a term more");
+/* mult__radix_get_low()'s level of an identity is exact below 2^64. */
+_Static_assert(MULT__RADIX_BITS == 6, "mult__radix_get_low() divides by 6");
 
 /*
  * Publish node n (at shift) as its level's short way if it is on the

@@ -68,7 +68,8 @@ static void
 lows_ok(const struct tree *t)
 {
 	static const uint64_t probe[] = { 0, 1, 5, 63, 64, 65, 100, 4095, 4096,
-	    5000, 70000, 262143, 262144, 300000, 4000000 };
+	    5000, 70000, 262143, 262144, 300000, 4000000, 16777215, 16777216,
+	    1ull << 30, UINT64_MAX };
 	const struct mult__rnode *n = mult__rroot(t->root), *want[MULT__RLOW];
 	size_t i;
 
@@ -228,6 +229,45 @@ Test(radix, the_widest_domain)
 	cr_assert_eq(mult__radix_get(t.root, t.top, 0), 1);
 	cr_assert_eq(mult__radix_get(t.root, t.top, UINT64_MAX), 2);
 	cr_assert_eq(mult__radix_get(t.root, t.top, UINT64_MAX - 64), 0);
+	mult__radix_retire(sp, t.root, t.leaves, 1);
+	mult_space_destroy(sp);
+}
+
+/*
+ * The short ways answer for identities of every width: one at each power
+ * of two, and one below it from 3 up, through a tree that grows from one level to
+ * eleven, with every short way taken on the way.
+ */
+Test(radix, short_ways_at_every_width)
+{
+	struct mult_space *sp = h_space();
+	struct tree t = { .top = mult__radix_top(0) };
+	uint64_t got;
+	unsigned b;
+
+	for (b = 0; b < 64; b++) {
+		uint64_t idx = 1ull << b;
+
+		cr_assert_eq(put(sp, &t, idx, b + 1), 0);
+		if (b > 1)
+			cr_assert_eq(put(sp, &t, idx - 1, b + 100), 0);
+		lows_ok(&t);
+	}
+	for (b = 0; b < MULT__RLOW; b++)
+		cr_assert_not_null(t.low[b], "short way %u", b);
+	for (b = 0; b < 64; b++) {
+		uint64_t idx = 1ull << b;
+
+		got = mult__radix_get_low(&t.root, t.low, t.top, idx);
+		cr_assert_eq(got, b + 1, "2^%u", b);
+		got = mult__radix_get_low(&t.root, t.low, t.top, idx + 1);
+		/* 2 is 2^1 and 3 is 2^2 - 1; no other is stored */
+		cr_assert_eq(got, b == 0 ? 2 : (b == 1 ? 102 : 0), "2^%u + 1", b);
+		if (b > 1) {
+			got = mult__radix_get_low(&t.root, t.low, t.top, idx - 1);
+			cr_assert_eq(got, b + 100, "2^%u - 1", b);
+		}
+	}
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
