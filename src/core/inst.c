@@ -536,5 +536,5 @@ mult_instance_info(struct mult_instance_info *out, struct mult_space *sp,
 {
 	if (out == NULL || sp == NULL)
 		return MULT_EINVAL;
-	return MULT__READ(mult__instance_info, (out, sp, id));
+	MULT__READ_RETURN(mult__instance_info, (out, sp, id));
 }

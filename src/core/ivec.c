@@ -706,5 +706,5 @@ mult_excl_owner(uint64_t *inst, struct mult_space *sp, uint32_t dom,
 {
 	if (inst == NULL)
 		return MULT_EINVAL;
-	return MULT__READ(mult__excl_owner, (inst, sp, dom, unit));
+	MULT__READ_RETURN(mult__excl_owner, (inst, sp, dom, unit));
 }

@@ -367,7 +367,7 @@ mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 {
 	if (obj == NULL)
 		return MULT_EINVAL;
-	return MULT__READ(mult__num_lookup, (obj, sp, inst, dom, id));
+	MULT__READ_RETURN(mult__num_lookup, (obj, sp, inst, dom, id));
 }
 
 /*
@@ -518,5 +518,5 @@ mult_num_number(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 {
 	if (id == NULL)
 		return MULT_EINVAL;
-	return MULT__READ(mult__num_number, (id, sp, viewer, dom, obj));
+	MULT__READ_RETURN(mult__num_number, (id, sp, viewer, dom, obj));
 }

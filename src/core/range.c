@@ -330,7 +330,7 @@ mult_range_down(uint64_t *res, struct mult_space *sp, uint64_t inst,
 {
 	if (res == NULL)
 		return MULT_EINVAL;
-	return MULT__READ(mult__range_xlate, (res, sp, inst, dom, id, 0));
+	MULT__READ_RETURN(mult__range_xlate, (res, sp, inst, dom, id, 0));
 }
 
 int
@@ -339,7 +339,7 @@ mult_range_up(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 {
 	if (id == NULL)
 		return MULT_EINVAL;
-	return MULT__READ(mult__range_xlate, (id, sp, viewer, dom, res, 1));
+	MULT__READ_RETURN(mult__range_xlate, (id, sp, viewer, dom, res, 1));
 }
 
 /*

@@ -55,19 +55,21 @@
  * keeps its arguments in callee-saved registers across both and pays a
  * frame on every read: five pushes, five pops and the moves into those
  * registers, a tenth of a lookup's instructions. The reads of one key
- * therefore run their bodies, fn##_in(), through MULT__READ() below; the
- * others, whose section is a small part of their cost (the batch forms,
- * the listings), call the seam. A backend may instead give the core an
+ * therefore run their bodies, fn##_in(), through MULT__READ_RETURN()
+ * below; the others, whose section is a small part of their cost (the
+ * batch forms, the listings), call the seam. A backend may instead give the core an
  * inline fast path: the core is then compiled with MULT_SYS_READ_INLINE,
  * includes the backend's "mult_sys_read.h", and if that defines
  * MULT_SYS_READ_FAST it also defines
  *
- *	static inline int mult_sys_read_enter_fast(void);
- *		enter a read section and return nonzero; or, if it can't
- *		(a thread's first read, say), do nothing and return 0;
- *	static inline int mult_sys_read_exit_fast(void);
- *		leave the section it entered; nonzero if the caller must now
- *		call mult_sys_read_wake();
+ *	struct mult_sys_rd;
+ *		what a section's exit needs of its entry, in registers;
+ *	static inline int mult_sys_read_enter_fast(struct mult_sys_rd *rd);
+ *		enter a read section, fill *rd and return nonzero; or, if it
+ *		can't (a thread's first read, say), do nothing and return 0;
+ *	static inline int mult_sys_read_exit_fast(struct mult_sys_rd rd);
+ *		leave the section that filled rd; nonzero if the caller must
+ *		now call mult_sys_read_wake();
  *	void mult_sys_read_wake(void);
  *		wake whoever waits on that exit (a grace period).
  *
@@ -87,25 +89,31 @@ mult__read_woken(int err)
 	return err;
 }
 
-/* Leave a section mult_sys_read_enter_fast() entered; return err. */
+/* Leave the section that filled rd; return err. */
 static inline int
-mult__read_leave(int err)
+mult__read_leave(struct mult_sys_rd rd, int err)
 {
-	if (mult__unlikely(mult_sys_read_exit_fast()))
+	if (mult__unlikely(mult_sys_read_exit_fast(rd)))
 		return mult__read_woken(err);
 	return err;
 }
 #else
+struct mult_sys_rd {
+	int none;
+};
+
 static inline int
-mult_sys_read_enter_fast(void)
+mult_sys_read_enter_fast(struct mult_sys_rd *rd)
 {
+	(void)rd;
 	mult_sys_read_enter();
 	return 1;
 }
 
 static inline int
-mult__read_leave(int err)
+mult__read_leave(struct mult_sys_rd rd, int err)
 {
+	(void)rd;
 	mult_sys_read_exit();
 	return err;
 }
@@ -115,14 +123,19 @@ mult__read_leave(int err)
 #define MULT__READ_BODY static inline __attribute__((__always_inline__)) int
 
 /*
- * MULT__READ(fn, args): fn##_in args, an int, in a read section. Where
- * the fast path can't enter, fn##_slow args does it the seam's way;
- * MULT__READ_SLOW(fn, params, args) defines that (unused, and dropped,
- * without a fast path).
+ * MULT__READ_RETURN(fn, args): return fn##_in args, an int, run in a read
+ * section. Where the fast path can't enter, fn##_slow args does it the
+ * seam's way; MULT__READ_SLOW(fn, params, args) defines that (unused, and
+ * dropped, without a fast path).
  */
-#define MULT__READ(fn, args)                                                  \
-	(mult__likely(mult_sys_read_enter_fast()) ?                           \
-	    mult__read_leave(fn##_in args) : fn##_slow args)
+#define MULT__READ_RETURN(fn, args)                                           \
+	do {                                                                  \
+		struct mult_sys_rd rd_;                                       \
+                                                                              \
+		if (mult__likely(mult_sys_read_enter_fast(&rd_)))             \
+			return mult__read_leave(rd_, fn##_in args);           \
+		return fn##_slow args;                                        \
+	} while (0)
 
 #define MULT__READ_SLOW(fn, params, args)                                     \
 	static __attribute__((__noinline__, __cold__, __unused__)) int        \

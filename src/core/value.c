@@ -289,6 +289,6 @@ mult_value_get(void *buf, size_t cap, size_t *len, struct mult_space *sp,
 	klen = mult__strnlen(key, MULT_NAME_MAX + 1);
 	if (klen == 0 || klen > MULT_NAME_MAX)
 		return MULT_EINVAL;
-	return MULT__READ(mult__value_get, (buf, cap, len, sp, inst, dom, key,
+	MULT__READ_RETURN(mult__value_get, (buf, cap, len, sp, inst, dom, key,
 	    klen));
 }

@@ -10,7 +10,8 @@
  * These are liburcu's _urcu_memb_read_lock() and _urcu_memb_read_unlock()
  * (urcu/static/urcu-memb.h) step for step, on the thread's reader counter
  * that mult_posix_register() found: the same barriers, the same nesting
- * count, the same test for a grace period waiting on the futex. The core
+ * count, the same test for a grace period waiting on the futex; only the
+ * exit is handed the counter by the entry (struct mult_sys_rd). The core
  * may include no system header, so liburcu's own are not included here:
  * posix.c gives the addresses of its variables in mult_posix_urcu and
  * checks the two constants against liburcu's at compile time.
@@ -41,11 +42,17 @@
 struct mult_posix_urcu {
 	const unsigned long *gp_ctr;    /* &urcu_memb_gp.ctr */
 	const int *gp_futex;            /* &urcu_memb_gp.futex (an int32_t) */
-	const int *has_membarrier;      /* &urcu_memb_has_sys_membarrier */
 };
 
 __attribute__((visibility("hidden")))
 extern const struct mult_posix_urcu mult_posix_urcu;
+
+/*
+ * urcu_memb_has_sys_membarrier, copied at each thread's registration
+ * (liburcu sets it once, at its initialisation, which a registration
+ * follows): a read of it is one load here, not two through a pointer.
+ */
+__attribute__((visibility("hidden"))) extern int mult_posix_has_mb;
 
 /* The thread's reader counter; NULL until the thread's first read. */
 __attribute__((visibility("hidden")))
@@ -54,21 +61,32 @@ extern _Thread_local unsigned long *mult_posix_ctr
 
 #define MULT_SYS_READ_FAST 1
 
+/*
+ * What a section's exit needs of its entry: the thread's reader counter,
+ * so that the exit need not find it again in thread-local storage. (Not
+ * the value the entry left there, which the exit could use instead of
+ * loading it again: a second register live across the read's body costs
+ * a push and a pop, more than the load it saves.)
+ */
+struct mult_sys_rd {
+	unsigned long *ctr;
+};
+
 /* A grace period waits on this thread's exit: wake it (out of line). */
 __attribute__((visibility("hidden"))) void mult_sys_read_wake(void);
 
 /* urcu_memb_smp_mb_slave(): sys_membarrier makes the reader's side free. */
 static inline void
-mult_posix_mb_slave(int has_membarrier)
+mult_posix_mb_slave(int has_mb)
 {
-	if (__builtin_expect(has_membarrier, 1))
+	if (__builtin_expect(has_mb, 1))
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	else
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 static inline int
-mult_sys_read_enter_fast(void)
+mult_sys_read_enter_fast(struct mult_sys_rd *rd)
 {
 	unsigned long *ctr = mult_posix_ctr, tmp;
 
@@ -80,34 +98,35 @@ mult_sys_read_enter_fast(void)
 	if (__builtin_expect(!(tmp & MULT_POSIX_NEST_MASK), 1)) {
 		__atomic_store_n(ctr, __atomic_load_n(mult_posix_urcu.gp_ctr,
 		    __ATOMIC_RELAXED), __ATOMIC_RELAXED);
-		mult_posix_mb_slave(*mult_posix_urcu.has_membarrier);
+		mult_posix_mb_slave(__atomic_load_n(&mult_posix_has_mb,
+		    __ATOMIC_RELAXED));
 	} else {
 		__atomic_store_n(ctr, tmp + MULT_POSIX_GP_COUNT,
 		    __ATOMIC_RELAXED);
 	}
+	rd->ctr = ctr;
 	return 1;
 }
 
 static inline int
-mult_sys_read_exit_fast(void)
+mult_sys_read_exit_fast(struct mult_sys_rd rd)
 {
-	unsigned long *ctr = mult_posix_ctr;
-	unsigned long tmp = __atomic_load_n(ctr, __ATOMIC_RELAXED);
+	unsigned long tmp = __atomic_load_n(rd.ctr, __ATOMIC_RELAXED);
 	int wake = 0;
 
 	if (__builtin_expect((tmp & MULT_POSIX_NEST_MASK) ==
 	    MULT_POSIX_GP_COUNT, 1)) {
-		int mb = *mult_posix_urcu.has_membarrier;
+		int mb = __atomic_load_n(&mult_posix_has_mb, __ATOMIC_RELAXED);
 
 		mult_posix_mb_slave(mb);
-		__atomic_store_n(ctr, tmp - MULT_POSIX_GP_COUNT,
+		__atomic_store_n(rd.ctr, tmp - MULT_POSIX_GP_COUNT,
 		    __ATOMIC_RELAXED);
 		mult_posix_mb_slave(mb);
 		/* urcu_common_wake_up_gp()'s test; posix.c does the rest. */
 		wake = __atomic_load_n(mult_posix_urcu.gp_futex,
 		    __ATOMIC_RELAXED) == -1;
 	} else {
-		__atomic_store_n(ctr, tmp - MULT_POSIX_GP_COUNT,
+		__atomic_store_n(rd.ctr, tmp - MULT_POSIX_GP_COUNT,
 		    __ATOMIC_RELAXED);
 	}
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);

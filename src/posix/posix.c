@@ -95,8 +95,10 @@ _Thread_local unsigned long *mult_posix_ctr
     __attribute__((tls_model("initial-exec")));
 
 const struct mult_posix_urcu mult_posix_urcu = {
-	&urcu_memb_gp.ctr, &urcu_memb_gp.futex, &urcu_memb_has_sys_membarrier,
+	&urcu_memb_gp.ctr, &urcu_memb_gp.futex,
 };
+
+int mult_posix_has_mb;
 
 _Static_assert(MULT_POSIX_GP_COUNT == URCU_GP_COUNT &&
     MULT_POSIX_NEST_MASK == URCU_GP_CTR_NEST_MASK,
@@ -133,6 +135,9 @@ mult_posix_register(void)
 		pthread_setspecific(mult_posix_key, (void *)1);
 	}
 #ifndef MULT_POSIX_TSAN
+	/* Every thread stores the same value, so relaxed is enough. */
+	__atomic_store_n(&mult_posix_has_mb, urcu_memb_has_sys_membarrier,
+	    __ATOMIC_RELAXED);
 	mult_posix_ctr = &urcu_memb_reader.ctr;
 #endif
 	mult_posix_registered = 1;
@@ -198,10 +203,12 @@ mult_sys_read_enter(void)
 	mult_posix_register();
 	urcu_memb_read_lock();
 #else
-	if (__builtin_expect(!mult_sys_read_enter_fast(), 0)) {
+	struct mult_sys_rd rd;
+
+	if (__builtin_expect(!mult_sys_read_enter_fast(&rd), 0)) {
 		mult_posix_register();
 		/* Registration has set the counter: this one enters. */
-		(void)mult_sys_read_enter_fast();
+		(void)mult_sys_read_enter_fast(&rd);
 	}
 #endif
 }
@@ -213,7 +220,9 @@ mult_sys_read_exit(void)
 	MULT_POSIX_RELEASE();
 	urcu_memb_read_unlock();
 #else
-	if (__builtin_expect(mult_sys_read_exit_fast(), 0))
+	struct mult_sys_rd rd = { mult_posix_ctr };
+
+	if (__builtin_expect(mult_sys_read_exit_fast(rd), 0))
 		mult_sys_read_wake();
 #endif
 }
