@@ -621,29 +621,34 @@ mult__mix(uint64_t x)
 	return x;
 }
 
-/* A registered domain, or NULL and *err. Reader or writer. */
-static inline struct mult__dom *
-mult__dom_get(struct mult_space *sp, uint32_t dom, int *err)
+/*
+ * The registered domain dom into *dp, or MULT_EINVAL. Reader or writer:
+ * doms[] is filled below ndoms before ndoms is raised past it, and a
+ * domain is never taken away.
+ */
+static inline int
+mult__dom_get(struct mult_space *sp, uint32_t dom, struct mult__dom **dp)
 {
-	if (sp == NULL) {
-		*err = MULT_EINVAL;
+	if (sp == NULL || dom >= mult__load_acq(&sp->ndoms))
+		return MULT_EINVAL;
+	*dp = sp->doms[dom];
+	return 0;
+}
+
+/* The chunk of slot s, or NULL if it has none yet. */
+static inline struct mult__chunk *
+mult__chunk_at(struct mult__sdir *dir, uint32_t s)
+{
+	if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap)
 		return NULL;
-	}
-	if (dom >= mult__load_acq(&sp->ndoms)) {
-		*err = MULT_EINVAL;
-		return NULL;
-	}
-	return sp->doms[dom];
+	return mult__load_acq(&dir->c[s >> MULT__CHUNK_BITS]);
 }
 
 static inline struct mult__slot *
 mult__slot_at(struct mult__sdir *dir, uint32_t s)
 {
-	struct mult__chunk *ch;
+	struct mult__chunk *ch = mult__chunk_at(dir, s);
 
-	if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap)
-		return NULL;
-	ch = mult__load_acq(&dir->c[s >> MULT__CHUNK_BITS]);
 	if (ch == NULL)
 		return NULL;
 	return &mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)];
@@ -657,6 +662,7 @@ mult__slot_at(struct mult__sdir *dir, uint32_t s)
 static inline struct mult__inst *
 mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
 {
+	struct mult__chunk *ch;
 	struct mult__slot *sl;
 	struct mult__inst *in;
 	uint64_t last;
@@ -665,11 +671,13 @@ mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
 		*err = MULT_EINVAL;
 		return NULL;
 	}
-	sl = mult__slot_at(mult__load_acq(&sp->sdir), (uint32_t)id);
-	if (sl == NULL) {
+	ch = mult__chunk_at(mult__load_acq(&sp->sdir), (uint32_t)id);
+	if (ch == NULL) {
 		*err = MULT_ENOENT;
 		return NULL;
 	}
+	/* Not mult__slot_at(): its test for NULL can't fail here. */
+	sl = &mult__chunk_slots(ch)[(uint32_t)id & (MULT__CHUNK - 1)];
 	in = mult__load_acq(&sl->inst);
 	if (in != NULL && in->id == id)
 		return in;
@@ -831,7 +839,7 @@ mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
  * way may be a node that has just left the tree, empty: it reads 0, the
  * answer for a moment it was in the tree. Lock-free.
  */
-static inline uint64_t
+static inline __attribute__((__always_inline__)) uint64_t
 mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
     uint32_t top, uint64_t idx)
 {
@@ -841,14 +849,33 @@ mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
 	 */
 	uint32_t k = ((uint32_t)(63 - __builtin_clzll(idx | 1)) * 43) >> 8;
 	const struct mult__rnode *n;
-	uint32_t shift;
 
 	if (k >= MULT__RLOW)
 		return mult__radix_get(mult__load_acq(rp), top, idx);
 	n = mult__load_acq(&low[k]);
-	for (shift = k * MULT__RADIX_BITS; n != NULL && shift > 0;
-	    shift -= MULT__RADIX_BITS)
-		n = mult__rchild(n, shift, idx);
+	/*
+	 * The k levels below, unrolled: constant shifts, and no loop count
+	 * (radix.c asserts MULT__RLOW is 4 and MULT__RADIX_BITS 6).
+	 */
+	switch (k) {
+	case 3:
+		if (n == NULL)
+			return 0;
+		n = mult__rchild(n, 18, idx);
+		/* FALLTHROUGH */
+	case 2:
+		if (n == NULL)
+			return 0;
+		n = mult__rchild(n, 12, idx);
+		/* FALLTHROUGH */
+	case 1:
+		if (n == NULL)
+			return 0;
+		n = mult__rchild(n, 6, idx);
+		/* FALLTHROUGH */
+	default:
+		break;
+	}
 	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
 }
 
@@ -957,8 +984,7 @@ mult__resolve(struct mult_space *sp, uint64_t inst, uint32_t dom, int kind,
 {
 	int err;
 
-	*dp = mult__dom_get(sp, dom, &err);
-	if (*dp == NULL)
+	if ((err = mult__dom_get(sp, dom, dp)) != 0)
 		return err;
 	if (kind != 0 && (*dp)->kind != kind)
 		return MULT_EKIND;

@@ -449,7 +449,7 @@ mult__allot_args(struct mult_space *sp, uint64_t inst, uint32_t dom,
 {
 	int err;
 
-	if ((*dp = mult__dom_get(sp, dom, &err)) == NULL)
+	if ((err = mult__dom_get(sp, dom, dp)) != 0)
 		return err;
 	if ((*dp)->kind != MULT_KIND_RANGE && (*dp)->kind != MULT_KIND_EXCLUSIVE)
 		return MULT_EKIND;
@@ -643,7 +643,7 @@ mult_allot_get(struct mult_interval *out, size_t cap, size_t *n,
 	if (n == NULL || (out == NULL && cap != 0))
 		return MULT_EINVAL;
 	mult_sys_read_enter();
-	if ((d = mult__dom_get(sp, dom, &err)) == NULL)
+	if ((err = mult__dom_get(sp, dom, &d)) != 0)
 		goto out;
 	if (d->kind != MULT_KIND_RANGE && d->kind != MULT_KIND_EXCLUSIVE) {
 		err = MULT_EKIND;
@@ -685,7 +685,7 @@ mult__excl_owner_in(uint64_t *inst, struct mult_space *sp, uint32_t dom,
 	struct mult__dom *d;
 	int err = 0;
 
-	if ((d = mult__dom_get(sp, dom, &err)) == NULL)
+	if ((err = mult__dom_get(sp, dom, &d)) != 0)
 		return err;
 	if (d->kind != MULT_KIND_EXCLUSIVE)
 		return MULT_EKIND;

@@ -152,7 +152,8 @@ mult__rnode_drop(struct mult_space *sp, struct mult__rchunk **leaves,
 }
 
 /* mult__radix_get_low()'s level of an identity is exact below 2^64. */
-_Static_assert(MULT__RADIX_BITS == 6, "mult__radix_get_low() divides by 6");
+_Static_assert(MULT__RADIX_BITS == 6 && MULT__RLOW == 4,
+    "mult__radix_get_low() divides by 6 and walks at most 3 levels");
 
 /*
  * Publish node n (at shift) as its level's short way if it is on the
