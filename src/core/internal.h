@@ -378,6 +378,8 @@ struct mult__dom {
 	uint32_t flags;
 	uint32_t value_max;
 	uint64_t lo, hi;
+	uint64_t span;              /* hi - lo: a reader's bounds test is
+	                               id - lo <= span, one compare */
 	uint32_t radix_top;         /* numbered: the tallest root's shift */
 	struct mult__obkt *obkt;    /* exclusive: set at creation */
 	uint64_t name_hash;
@@ -693,7 +695,7 @@ mult__ds_get(const struct mult__inst *in, uint32_t dom)
 {
 	const struct mult__dvec *dv;
 
-	if (dom < in->nds)
+	if (mult__likely(dom < in->nds))
 		return mult__load_acq(&in->ds[dom]);
 	dv = mult__load_acq(&in->dv);
 	if (dv == NULL || dom >= dv->n)
@@ -857,24 +859,20 @@ mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
 	 * The k levels below, unrolled: constant shifts, and no loop count
 	 * (radix.c asserts MULT__RLOW is 4 and MULT__RADIX_BITS 6).
 	 */
-	switch (k) {
-	case 3:
-		if (n == NULL)
-			return 0;
-		n = mult__rchild(n, 18, idx);
-		/* FALLTHROUGH */
-	case 2:
+	if (k > 1) {
+		if (k > 2) {
+			if (n == NULL)
+				return 0;
+			n = mult__rchild(n, 18, idx);
+		}
 		if (n == NULL)
 			return 0;
 		n = mult__rchild(n, 12, idx);
-		/* FALLTHROUGH */
-	case 1:
+	}
+	if (k > 0) {
 		if (n == NULL)
 			return 0;
 		n = mult__rchild(n, 6, idx);
-		/* FALLTHROUGH */
-	default:
-		break;
 	}
 	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
 }

@@ -349,8 +349,8 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		return err;
 	ds = mult__ds_get(in, dom);
-	/* One compare for lo <= id <= hi: below lo, id - lo wraps high. */
-	if (ds != NULL && id - d->lo <= d->hi - d->lo)
+	/* lo <= id <= hi in one compare: below lo, id - lo wraps high. */
+	if (ds != NULL && id - d->lo <= d->span)
 		o = mult__radix_get_low(&ds->ids, ds->low, d->radix_top,
 		    id - d->lo);
 	if (o == 0)
