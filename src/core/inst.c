@@ -38,21 +38,27 @@ mult__slot_prepare(struct mult_space *sp, uint64_t *id)
 	ci = s >> MULT__CHUNK_BITS;
 	if (dir == NULL || ci >= dir->cap) {
 		cap = dir == NULL ? 4 : dir->cap * 2;
-		nd = mult__alloc(sp, sizeof(*nd) + cap * sizeof(nd->c[0]));
+		nd = mult__alloc(sp, MULT__SDIR_SIZE(cap));
 		if (nd == NULL)
 			return MULT_ENOMEM;
 		nd->cap = cap;
-		for (i = 0; dir != NULL && i < dir->cap; i++)
-			nd->c[i] = dir->c[i];
+		nd->chunk = (struct mult__chunk **)(void *)&nd->s[cap];
+		for (i = 0; i < cap; i++) {
+			int old = dir != NULL && i < dir->cap;
+
+			nd->s[i] = old ? dir->s[i] : NULL;
+			nd->chunk[i] = old ? dir->chunk[i] : NULL;
+		}
 		MULT__REPLACE(sp, sp->sdir, nd);
 		dir = nd;
 	}
-	if (dir->c[ci] == NULL) {
+	if (dir->s[ci] == NULL) {
 		struct mult__chunk *ch = mult__alloc(sp, sizeof(*ch));
 
 		if (ch == NULL)
 			return MULT_ENOMEM;
-		mult__store_rel(&dir->c[ci], ch);
+		dir->chunk[ci] = ch;
+		mult__store_rel(&dir->s[ci], mult__chunk_slots(ch));
 	}
 	*id = s;
 	return 0;
@@ -484,7 +490,7 @@ mult__inst_destroy_all(struct mult_space *sp)
 		mult__inst_release(sp, leaf, 1);
 	}
 	for (i = 0; dir != NULL && i < dir->cap; i++)
-		mult__free(sp, dir->c[i]);
+		mult__free(sp, dir->chunk[i]);
 	mult__free(sp, dir);
 	mult__free(sp, sp->names);
 }

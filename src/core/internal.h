@@ -362,12 +362,22 @@ mult__chunk_slots(struct mult__chunk *ch)
 	    1) & ~(uintptr_t)(MULT__CACHELINE - 1));
 }
 
+/*
+ * The slot directory. s[i], which readers index, is chunk i's first slot,
+ * so that a reader need not align it itself; chunk[i], what is freed, is
+ * the writer's, in the same block after s[cap].
+ */
 struct mult__sdir {
 	struct mult__blk blk;
 	uint32_t cap;
 	uint32_t pad;
-	struct mult__chunk *c[];    /* in place: NULL -> chunk once */
+	struct mult__chunk **chunk; /* writer: &s[cap], cap of them */
+	struct mult__slot *s[];     /* in place: NULL -> slots once */
 };
+
+#define MULT__SDIR_SIZE(cap)                                                  \
+	(sizeof(struct mult__sdir) + (size_t)(cap) *                          \
+	    (sizeof(struct mult__slot *) + sizeof(struct mult__chunk *)))
 
 /* ---- domains and the space ---------------------------------------------- */
 
@@ -637,23 +647,23 @@ mult__dom_get(struct mult_space *sp, uint32_t dom, struct mult__dom **dp)
 	return 0;
 }
 
-/* The chunk of slot s, or NULL if it has none yet. */
-static inline struct mult__chunk *
-mult__chunk_at(struct mult__sdir *dir, uint32_t s)
+/* The first slot of slot s's chunk, or NULL if it has none yet. */
+static inline struct mult__slot *
+mult__slots_at(struct mult__sdir *dir, uint32_t s)
 {
 	if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap)
 		return NULL;
-	return mult__load_acq(&dir->c[s >> MULT__CHUNK_BITS]);
+	return mult__load_acq(&dir->s[s >> MULT__CHUNK_BITS]);
 }
 
 static inline struct mult__slot *
 mult__slot_at(struct mult__sdir *dir, uint32_t s)
 {
-	struct mult__chunk *ch = mult__chunk_at(dir, s);
+	struct mult__slot *first = mult__slots_at(dir, s);
 
-	if (ch == NULL)
+	if (first == NULL)
 		return NULL;
-	return &mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)];
+	return &first[s & (MULT__CHUNK - 1)];
 }
 
 /*
@@ -664,7 +674,6 @@ mult__slot_at(struct mult__sdir *dir, uint32_t s)
 static inline struct mult__inst *
 mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
 {
-	struct mult__chunk *ch;
 	struct mult__slot *sl;
 	struct mult__inst *in;
 	uint64_t last;
@@ -673,15 +682,15 @@ mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
 		*err = MULT_EINVAL;
 		return NULL;
 	}
-	ch = mult__chunk_at(mult__load_acq(&sp->sdir), (uint32_t)id);
-	if (ch == NULL) {
+	sl = mult__slots_at(mult__load_acq(&sp->sdir), (uint32_t)id);
+	if (sl == NULL) {
 		*err = MULT_ENOENT;
 		return NULL;
 	}
 	/* Not mult__slot_at(): its test for NULL can't fail here. */
-	sl = &mult__chunk_slots(ch)[(uint32_t)id & (MULT__CHUNK - 1)];
+	sl += (uint32_t)id & (MULT__CHUNK - 1);
 	in = mult__load_acq(&sl->inst);
-	if (in != NULL && in->id == id)
+	if (mult__likely(in != NULL && in->id == id))
 		return in;
 	last = mult__load(&sl->last);
 	*err = last != 0 && (id >> 32) <= (last >> 32) ? MULT_ESTALE :

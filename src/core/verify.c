@@ -805,11 +805,9 @@ mult_verify(struct mult_violation *out, struct mult_space *sp)
 	if (err == 0) {
 		dom = MULT__U32_MAX;
 		for (s = 1; s < sp->next_slot || (sp->next_slot == 0 && s != 0); s++) {
-			struct mult__sdir *dir = sp->sdir;
-			struct mult__chunk *ch = dir->c[s >> MULT__CHUNK_BITS];
+			const struct mult__slot *sl = mult__slot_at(sp->sdir, s);
 
-			if (ch != NULL &&
-			    mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)].inst != NULL)
+			if (sl != NULL && sl->inst != NULL)
 				slots++;
 		}
 		if (slots != live)

@@ -376,16 +376,12 @@ dump_space(struct dump *d, struct mult_space *sp)
 	}
 	d_printf(d, "slots");
 	for (s = 1; s < sp->next_slot; s++) {
-		const struct mult__sdir *dir = sp->sdir;
-		struct mult__chunk *ch;
-		const struct mult__slot *sl;
+		const struct mult__slot *sl = mult__slot_at(sp->sdir, s);
 
-		if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap ||
-		    (ch = dir->c[s >> MULT__CHUNK_BITS]) == NULL) {
+		if (sl == NULL) {
 			d_printf(d, " %u:MISSING", s);
 			continue;
 		}
-		sl = &mult__chunk_slots(ch)[s & (MULT__CHUNK - 1)];
 		d_printf(d, " %u:%llu%s", s, (ull)sl->last,
 		    sl->inst != NULL ? "+" : "");
 	}
