@@ -57,10 +57,10 @@
  * registers, a tenth of a lookup's instructions. The reads of one key
  * therefore run their bodies, fn##_in(), through MULT__READ_RETURN()
  * below; the others, whose section is a small part of their cost (the
- * batch forms, the listings), call the seam. A backend may instead give the core an
- * inline fast path: the core is then compiled with MULT_SYS_READ_INLINE,
- * includes the backend's "mult_sys_read.h", and if that defines
- * MULT_SYS_READ_FAST it also defines
+ * batch forms, the listings), call the seam. A backend may instead give
+ * the core an inline fast path: the core is then compiled with
+ * MULT_SYS_READ_INLINE, includes the backend's "mult_sys_read.h", and if
+ * that defines MULT_SYS_READ_FAST it also defines
  *
  *	struct mult_sys_rd;
  *		what a section's exit needs of its entry, in registers;
