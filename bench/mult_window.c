@@ -1,0 +1,190 @@
+/*
+ * mult_window: how many instructions a lookup may take before a CPU stops
+ * overlapping the cache misses of successive lookups.
+ *
+ *   mult_window [objects]
+ *
+ * It builds, with no libmult at all, the tree a 4M-object numbered lookup
+ * walks from its short way (three levels of 64-slot nodes and the leaves,
+ * nodes of libmult's size) and an open-addressing table of 16-byte slots
+ * like mult_bench's unsync_oa, and times a loop of lookups over shuffled
+ * keys: each inline, then the tree's with 20, 40, ... 100 nops after each
+ * lookup. A nop does no work but holds a place in the reorder window, as
+ * the instructions of a read section and of an instance's resolution do.
+ * When the window holds fewer lookups, fewer leaf misses are in flight:
+ * the time a lookup grows with its instruction count long before the
+ * instructions themselves cost anything. docs/performance.md uses it to
+ * say what a per-call lookup at 4M objects can reach on a machine.
+ *
+ * SPDX-License-Identifier: ISC
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* libmult's struct mult__rnode: a 48-byte header, then 64 slots. */
+struct node {
+	uint64_t head[6];
+	uint64_t slot[64];
+};
+
+static uint64_t sink;
+
+static double
+now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL) {
+		fprintf(stderr, "mult_window: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+#define NOPS(k) __asm__ volatile(".rept " #k "\n\tnop\n\t.endr")
+
+/* The walk below a short way at shift 18, then k nops, for every key. */
+#define WALK(name, k)                                                         \
+	static double name(const struct node *root, const uint64_t *keys,     \
+	    size_t n)                                                         \
+	{                                                                     \
+		double t0 = now_ns();                                         \
+		uint64_t s = 0;                                               \
+		size_t r;                                                     \
+                                                                              \
+		for (r = 0; r < n; r++) {                                     \
+			uint64_t i = keys[r];                                 \
+			const struct node *a = root;                          \
+                                                                              \
+			a = (const struct node *)(uintptr_t)                  \
+			    a->slot[(i >> 18) & 63];                          \
+			a = (const struct node *)(uintptr_t)                  \
+			    a->slot[(i >> 12) & 63];                          \
+			a = (const struct node *)(uintptr_t)                  \
+			    a->slot[(i >> 6) & 63];                           \
+			s += a->slot[i & 63];                                 \
+			NOPS(k);                                              \
+		}                                                             \
+		sink += s;                                                    \
+		return (now_ns() - t0) / (double)n;                           \
+	}
+
+WALK(walk0, 0)
+WALK(walk20, 20)
+WALK(walk40, 40)
+WALK(walk60, 60)
+WALK(walk80, 80)
+WALK(walk100, 100)
+
+static uint64_t
+oa_hash(uint64_t i)
+{
+	return i * 0x9e3779b97f4a7c15ULL;
+}
+
+static double
+oa_loop(const uint64_t *oa, uint64_t mask, const uint64_t *keys, size_t n)
+{
+	double t0 = now_ns();
+	uint64_t s = 0;
+	size_t r;
+
+	for (r = 0; r < n; r++) {
+		uint64_t i = keys[r], h = (oa_hash(i) >> 32) & mask;
+
+		while (oa[2 * h] != i)
+			h = (h + 1) & mask;
+		s += oa[2 * h + 1];
+	}
+	sink += s;
+	return (now_ns() - t0) / (double)n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static double (*const walks[])(const struct node *, const uint64_t *,
+	    size_t) = { walk0, walk20, walk40, walk60, walk80, walk100 };
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 4000000, i, w;
+	size_t cap = 8;
+	struct node *root = xcalloc(1, sizeof(*root));
+	uint64_t *keys, *oa, x = 88172645463325252ULL;
+	int rep;
+
+	if (n == 0 || n >= (1u << 24)) {
+		fprintf(stderr, "usage: mult_window [objects < 2^24]\n");
+		return 2;
+	}
+	keys = xcalloc(n, sizeof(*keys));
+	for (i = 1; i <= n; i++) {
+		struct node *a = root;
+		int sh;
+
+		for (sh = 18; sh >= 6; sh -= 6) {
+			uint64_t *c = &a->slot[(i >> sh) & 63];
+
+			if (*c == 0)
+				*c = (uint64_t)(uintptr_t)xcalloc(1, sizeof(*a));
+			a = (struct node *)(uintptr_t)*c;
+		}
+		a->slot[i & 63] = 0x00007f1200000000ULL + i * 0x440;
+		keys[i - 1] = i;
+	}
+	for (i = n - 1; i > 0; i--) {           /* xorshift64, Fisher-Yates */
+		size_t j;
+		uint64_t t;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (size_t)(x % (i + 1));
+		t = keys[i];
+		keys[i] = keys[j];
+		keys[j] = t;
+	}
+	while (cap < 2 * n)
+		cap <<= 1;
+	oa = xcalloc(2 * cap, sizeof(*oa));
+	for (i = 1; i <= n; i++) {
+		uint64_t h = (oa_hash(i) >> 32) & (cap - 1);
+
+		while (oa[2 * h] != 0)
+			h = (h + 1) & (cap - 1);
+		oa[2 * h] = i;
+		oa[2 * h + 1] = i + 5;
+	}
+	printf("%zu objects, ns a lookup, best of 3\n", n);
+	{
+		double best = 1e30;
+
+		for (rep = 0; rep < 3; rep++) {
+			double t = oa_loop(oa, cap - 1, keys, n);
+
+			best = t < best ? t : best;
+		}
+		printf("open addressing, inline      %6.1f\n", best);
+	}
+	for (w = 0; w < sizeof(walks) / sizeof(walks[0]); w++) {
+		double best = 1e30;
+
+		for (rep = 0; rep < 3; rep++) {
+			double t = walks[w](root, keys, n);
+
+			best = t < best ? t : best;
+		}
+		printf("tree walk + %3zu nops          %6.1f\n", w * 20, best);
+	}
+	return sink == 1;
+}
