@@ -23,9 +23,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <mult.h>
+
+#include "bench_keys.h"
 
 #define ROUND_NS 100000000.0   /* 0.1 s */
 #define STEP 4096              /* calls between clock reads */
@@ -45,15 +46,6 @@ die(const char *what, const char *detail)
 	fprintf(stderr, "mult_ab: %s%s%s\n", what, detail ? ": " : "",
 	    detail ? detail : "");
 	exit(1);
-}
-
-static double
-now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
 static void *
@@ -114,8 +106,8 @@ int
 main(int argc, char **argv)
 {
 	struct build b[2] = { { .path = NULL }, { .path = NULL } };
-	size_t objects = 4000000, pos = 0, i;
-	uint64_t *keys, x = 88172645463325252ULL, sink = 0;
+	size_t objects = 4000000, pos = 0;
+	uint64_t *keys, sink = 0;
 	int rounds = 40, r, k;
 
 	if (argc < 3 || argc > 5) {
@@ -132,20 +124,7 @@ main(int argc, char **argv)
 	keys = malloc(objects * sizeof(*keys));
 	if (keys == NULL)
 		die("out of memory", NULL);
-	for (i = 0; i < objects; i++)
-		keys[i] = i + 1;
-	for (i = objects - 1; i > 0; i--) {     /* xorshift64, Fisher-Yates */
-		size_t j;
-		uint64_t t;
-
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		j = (size_t)(x % (i + 1));
-		t = keys[i];
-		keys[i] = keys[j];
-		keys[j] = t;
-	}
+	bench_shuffled_ids(keys, objects);
 	for (k = 0; k < 2; k++) {
 		b[k].path = argv[1 + k];
 		b[k].ns = malloc((size_t)rounds * sizeof(double));
@@ -155,7 +134,7 @@ main(int argc, char **argv)
 	}
 	for (r = 0; r < 2 * rounds; r++) {
 		struct build *c = &b[r & 1];
-		double t0 = now_ns(), t;
+		double t0 = bench_now_ns(), t;
 		uint64_t calls = 0;
 
 		do {
@@ -169,7 +148,7 @@ main(int argc, char **argv)
 					pos = 0;
 			}
 			calls += STEP;
-			t = now_ns();
+			t = bench_now_ns();
 		} while (t - t0 < ROUND_NS);
 		c->ns[r >> 1] = (t - t0) / (double)calls;
 	}

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include "bench_keys.h"
 
 /* libmult's struct mult__rnode: a 48-byte header, then 64 slots. */
 struct node {
@@ -31,15 +31,6 @@ struct node {
 };
 
 static uint64_t sink;
-
-static double
-now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
 
 static void *
 xcalloc(size_t n, size_t size)
@@ -60,7 +51,7 @@ xcalloc(size_t n, size_t size)
 	static double name(const struct node *root, const uint64_t *keys,     \
 	    size_t n)                                                         \
 	{                                                                     \
-		double t0 = now_ns();                                         \
+		double t0 = bench_now_ns();                                         \
 		uint64_t s = 0;                                               \
 		size_t r;                                                     \
                                                                               \
@@ -78,7 +69,7 @@ xcalloc(size_t n, size_t size)
 			NOPS(k);                                              \
 		}                                                             \
 		sink += s;                                                    \
-		return (now_ns() - t0) / (double)n;                           \
+		return (bench_now_ns() - t0) / (double)n;                           \
 	}
 
 WALK(walk0, 0)
@@ -97,7 +88,7 @@ oa_hash(uint64_t i)
 static double
 oa_loop(const uint64_t *oa, uint64_t mask, const uint64_t *keys, size_t n)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	uint64_t s = 0;
 	size_t r;
 
@@ -109,7 +100,7 @@ oa_loop(const uint64_t *oa, uint64_t mask, const uint64_t *keys, size_t n)
 		s += oa[2 * h + 1];
 	}
 	sink += s;
-	return (now_ns() - t0) / (double)n;
+	return (bench_now_ns() - t0) / (double)n;
 }
 
 int
@@ -120,7 +111,7 @@ main(int argc, char **argv)
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 4000000, i, w;
 	size_t cap = 8;
 	struct node *root = xcalloc(1, sizeof(*root));
-	uint64_t *keys, *oa, x = 88172645463325252ULL;
+	uint64_t *keys, *oa;
 	int rep;
 
 	if (n == 0 || n >= (1u << 24)) {
@@ -128,6 +119,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	keys = xcalloc(n, sizeof(*keys));
+	bench_shuffled_ids(keys, n);
 	for (i = 1; i <= n; i++) {
 		struct node *a = root;
 		int sh;
@@ -140,19 +132,6 @@ main(int argc, char **argv)
 			a = (struct node *)(uintptr_t)*c;
 		}
 		a->slot[i & 63] = 0x00007f1200000000ULL + i * 0x440;
-		keys[i - 1] = i;
-	}
-	for (i = n - 1; i > 0; i--) {           /* xorshift64, Fisher-Yates */
-		size_t j;
-		uint64_t t;
-
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		j = (size_t)(x % (i + 1));
-		t = keys[i];
-		keys[i] = keys[j];
-		keys[j] = t;
 	}
 	while (cap < 2 * n)
 		cap <<= 1;
