@@ -42,12 +42,12 @@ mult__slot_prepare(struct mult_space *sp, uint64_t *id)
 		if (nd == NULL)
 			return MULT_ENOMEM;
 		nd->cap = cap;
-		nd->chunk = (struct mult__chunk **)(void *)&nd->s[cap];
 		for (i = 0; i < cap; i++) {
 			int old = dir != NULL && i < dir->cap;
 
 			nd->s[i] = old ? dir->s[i] : NULL;
-			nd->chunk[i] = old ? dir->chunk[i] : NULL;
+			mult__sdir_chunks(nd)[i] = old ?
+			    mult__sdir_chunks(dir)[i] : NULL;
 		}
 		MULT__REPLACE(sp, sp->sdir, nd);
 		dir = nd;
@@ -57,7 +57,7 @@ mult__slot_prepare(struct mult_space *sp, uint64_t *id)
 
 		if (ch == NULL)
 			return MULT_ENOMEM;
-		dir->chunk[ci] = ch;
+		mult__sdir_chunks(dir)[ci] = ch;
 		mult__store_rel(&dir->s[ci], mult__chunk_slots(ch));
 	}
 	*id = s;
@@ -490,7 +490,7 @@ mult__inst_destroy_all(struct mult_space *sp)
 		mult__inst_release(sp, leaf, 1);
 	}
 	for (i = 0; dir != NULL && i < dir->cap; i++)
-		mult__free(sp, dir->chunk[i]);
+		mult__free(sp, mult__sdir_chunks(dir)[i]);
 	mult__free(sp, dir);
 	mult__free(sp, sp->names);
 }

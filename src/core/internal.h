@@ -364,20 +364,27 @@ mult__chunk_slots(struct mult__chunk *ch)
 
 /*
  * The slot directory. s[i], which readers index, is chunk i's first slot,
- * so that a reader need not align it itself; chunk[i], what is freed, is
- * the writer's, in the same block after s[cap].
+ * so that a reader need not align it itself; the chunks themselves, what
+ * is freed, are the writer's, in the same block after s[cap]
+ * (mult__sdir_chunks()).
  */
 struct mult__sdir {
 	struct mult__blk blk;
 	uint32_t cap;
 	uint32_t pad;
-	struct mult__chunk **chunk; /* writer: &s[cap], cap of them */
 	struct mult__slot *s[];     /* in place: NULL -> slots once */
 };
 
 #define MULT__SDIR_SIZE(cap)                                                  \
 	(sizeof(struct mult__sdir) + (size_t)(cap) *                          \
 	    (sizeof(struct mult__slot *) + sizeof(struct mult__chunk *)))
+
+/* The writer's chunk pointers of dir: cap of them, after s[]. */
+static inline struct mult__chunk **
+mult__sdir_chunks(struct mult__sdir *dir)
+{
+	return (struct mult__chunk **)(void *)&dir->s[dir->cap];
+}
 
 /* ---- domains and the space ---------------------------------------------- */
 
@@ -388,8 +395,9 @@ struct mult__dom {
 	uint32_t flags;
 	uint32_t value_max;
 	uint64_t lo, hi;
-	uint64_t span;              /* hi - lo: a reader's bounds test is
-	                               id - lo <= span, one compare */
+	uint64_t last;              /* hi - lo, the last identity offset: a
+	                               reader's bounds test is id - lo <=
+	                               last, one compare */
 	uint32_t radix_top;         /* numbered: the tallest root's shift */
 	struct mult__obkt *obkt;    /* exclusive: set at creation */
 	uint64_t name_hash;
@@ -866,22 +874,22 @@ mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
 	n = mult__load_acq(&low[k]);
 	/*
 	 * The k levels below, unrolled: constant shifts, and no loop count
-	 * (radix.c asserts MULT__RLOW is 4 and MULT__RADIX_BITS 6).
+	 * (radix.c asserts MULT__RLOW is 4).
 	 */
 	if (k > 1) {
 		if (k > 2) {
 			if (n == NULL)
 				return 0;
-			n = mult__rchild(n, 18, idx);
+			n = mult__rchild(n, 3 * MULT__RADIX_BITS, idx);
 		}
 		if (n == NULL)
 			return 0;
-		n = mult__rchild(n, 12, idx);
+		n = mult__rchild(n, 2 * MULT__RADIX_BITS, idx);
 	}
 	if (k > 0) {
 		if (n == NULL)
 			return 0;
-		n = mult__rchild(n, 6, idx);
+		n = mult__rchild(n, MULT__RADIX_BITS, idx);
 	}
 	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
 }

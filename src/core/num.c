@@ -21,7 +21,7 @@
 static uint64_t
 mult__num_span(const struct mult__dom *d)
 {
-	return d->hi - d->lo + 1;
+	return d->last + 1;
 }
 
 static struct mult__nrec *
@@ -350,7 +350,7 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 		return err;
 	ds = mult__ds_get(in, dom);
 	/* lo <= id <= hi in one compare: below lo, id - lo wraps high. */
-	if (ds != NULL && id - d->lo <= d->span)
+	if (ds != NULL && id - d->lo <= d->last)
 		o = mult__radix_get_low(&ds->ids, ds->low, d->radix_top,
 		    id - d->lo);
 	if (o == 0)
@@ -437,7 +437,7 @@ mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
 		r = mult__load_acq(&ds->ids);
 	/* The last offset the tree can hold: the span's, or its root's. */
 	shift = mult__rshift(r, d->radix_top);
-	last = d->hi - d->lo;
+	last = d->last;
 	if (!mult__rcovers(shift, last))
 		last = ((uint64_t)1 << (shift + MULT__RADIX_BITS)) - 1;
 	/*

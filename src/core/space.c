@@ -161,7 +161,7 @@ mult_domain_create(uint32_t *out, struct mult_space *sp, const char *name,
 	} else {
 		d->lo = opts->lo;
 		d->hi = opts->hi;
-		d->span = opts->hi - opts->lo;
+		d->last = opts->hi - opts->lo;
 		if (opts->kind == MULT_KIND_NUMBERED)
 			d->radix_top = mult__radix_top(d->hi - d->lo + 1);
 		if (opts->kind == MULT_KIND_EXCLUSIVE &&

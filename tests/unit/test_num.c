@@ -51,6 +51,13 @@ Test(num, first_alloc_gets_lo_in_every_instance)
 	cr_assert_eq(h_number(f.sp, f.c, hi, 0x500), 300);
 	cr_assert_eq(h_number(f.sp, MULT_HOST, hi, 0x500), 300);
 	cr_assert_eq(h_alloc(f.sp, f.c, hi, 0x501), 301);
+	/* lookups test lo <= id <= hi as id - lo <= hi - lo: both ends */
+	cr_assert_eq(h_lookup(f.sp, f.g, hi, 300), 0x500);
+	cr_assert_eq(h_lookup(f.sp, f.c, hi, 301), 0x501);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, hi, 299), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, hi, 0), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, hi, 400), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(f.sp, f.c, hi, UINT64_MAX), MULT_ENOENT);
 	h_verify(f.sp);
 	mult_space_destroy(f.sp);
 }

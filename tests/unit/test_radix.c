@@ -235,8 +235,8 @@ Test(radix, the_widest_domain)
 
 /*
  * The short ways answer for identities of every width: one at each power
- * of two, and one below it from 3 up, through a tree that grows from one level to
- * eleven, with every short way taken on the way.
+ * of two, and one below it from 3 up, through a tree that grows from one
+ * level to eleven, with every short way taken on the way.
  */
 Test(radix, short_ways_at_every_width)
 {
