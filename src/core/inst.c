@@ -431,7 +431,7 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 		const struct mult__ds *ds = mult__ds_get(in, d);
 
 		if (dom->has_pending) {
-			MULT__REPLACE(sp, dom->owners, dom->pending);
+			mult__owners_set(sp, dom, dom->pending);
 			mult__obkt_commit(sp, dom);
 			dom->pending = NULL;
 			dom->has_pending = 0;

@@ -502,6 +502,8 @@ uint32_t mult__obkt_clip(const struct mult__ivec *v, uint64_t bs,
     uint64_t be, uint32_t *j);
 void mult__obkt_bounds(const struct mult__dom *d, uint32_t i, uint64_t *bs,
     uint64_t *be);
+void mult__owners_set(struct mult_space *sp, struct mult__dom *d,
+    struct mult__ivec *owners);
 int mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
     struct mult__inst *gone_root);
 

@@ -202,6 +202,19 @@ mult__has_owners(const struct mult__dom *d)
 }
 
 /*
+ * The owner index is the writer's alone (readers read the buckets made
+ * from it): the one it replaces goes at once, with no grace period, and
+ * costs the deferred-free machinery nothing.
+ */
+void
+mult__owners_set(struct mult_space *sp, struct mult__dom *d,
+    struct mult__ivec *owners)
+{
+	mult__free(sp, d->owners);
+	d->owners = owners;
+}
+
+/*
  * Prepare d->pending: d's owner index with every resource held in the
  * subtree of root (being destroyed) handed back to root's parent.
  */
@@ -529,7 +542,7 @@ mult_allot_grant(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	/* Commit. */
 	MULT__REPLACE(sp, ds->allot, allot);
 	if (owners != NULL)
-		MULT__REPLACE(sp, d->owners, owners);
+		mult__owners_set(sp, d, owners);
 	mult__obkt_commit(sp, d);
 	mult__charge(d, in, count, 0, 0);
 out:
@@ -621,7 +634,7 @@ mult_allot_revoke(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	/* Commit. */
 	MULT__REPLACE(sp, ds->allot, allot);
 	if (mult__has_owners(d))
-		MULT__REPLACE(sp, d->owners, owners);
+		mult__owners_set(sp, d, owners);
 	mult__obkt_commit(sp, d);
 	mult__charge(d, in, 0 - count, 0, 0);
 out:
