@@ -2031,8 +2031,21 @@ READER(rd_excl, struct misc_ctx, NOTHING,
     uint64_t o; if (mult_excl_owner(&o, c->sp, c->dom, k) == 0) sink += o;,
     NOTHING)
 
-#define XUNITS 1024u
+/*
+ * The exclusive domain, [0, XUNITS): the deepest level of the chain holds
+ * [0, XBASE); then XBLOCKS blocks of XSTEP units, each owned by one of the
+ * chain's other levels or by a sibling of the chain; the host keeps the
+ * rest. Every depth has the same 33 owner intervals at the same places,
+ * and made by 33 grants: only their owners differ. The writer churns the
+ * last XSTEP units, which readers never ask for, nor anything in the last
+ * XWLINE units: one line of the owner index's bucket pointers (8 buckets
+ * of 8 units at this size), which the writer's grants rewrite.
+ */
+#define XUNITS 2048u
+#define XBASE 512u
 #define XSTEP 16u
+#define XBLOCKS ((unsigned)MAXDEPTH)
+#define XWLINE 64u
 
 /* Writer: grant one of the host's units to a sibling, revoke it. */
 static void
@@ -2119,31 +2132,30 @@ misc_build(struct misc_ctx *c, int op, int d, struct counting *cnt,
 			keys[q] = rng() % NVKEYS;
 	} else if (op == 1) {
 		struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(
-		    MULT_KIND_EXCLUSIVE, 0, 2 * XUNITS - 1);
+		    MULT_KIND_EXCLUSIVE, 0, XUNITS - 1);
 		uint64_t sib;
+		unsigned i;
 
 		MCHECK(mult_domain_create(&c->dom, c->sp, "cpu", &o));
 		make_chain(c->sp, chain, d);
-		/* level k holds [0, XUNITS - XSTEP * k) */
+		/*
+		 * Level k holds [0, XBASE + XSTEP * (d - k)): level d owns
+		 * [0, XBASE), a level k above it block d - k - 1, and the
+		 * siblings blocks d - 1 on.
+		 */
 		for (k = 1; k <= d; k++)
 			MCHECK(mult_allot_grant(c->sp, chain[k], c->dom, 0,
-			    XUNITS - XSTEP * (uint64_t)k));
-		/*
-		 * Siblings hold XSTEP units each of [XUNITS, 2 * XUNITS), one
-		 * for each level the chain lacks, so the owner index has the
-		 * same 34 intervals at every depth: an owner search costs
-		 * log(intervals), and this measures what depth adds to it.
-		 */
-		for (k = d; k < MAXDEPTH; k++) {
+			    XBASE + XSTEP * (uint64_t)(d - k)));
+		for (i = (unsigned)d - 1; i < XBLOCKS; i++) {
 			MCHECK(mult_instance_create(&sib, c->sp, MULT_HOST,
 			    NULL, 0));
-			MCHECK(mult_allot_grant(c->sp, sib, c->dom, XUNITS +
-			    XSTEP * (uint64_t)(k - d), XSTEP));
+			MCHECK(mult_allot_grant(c->sp, sib, c->dom, XBASE +
+			    XSTEP * (uint64_t)i, XSTEP));
 		}
 		MCHECK(mult_instance_create(&c->other, c->sp, MULT_HOST, NULL,
 		    0));
 		for (q = 0; q < MQUERIES; q++)
-			keys[q] = rng() % (2 * XUNITS);
+			keys[q] = rng() % (XUNITS - XWLINE);
 	} else {
 		make_chain(c->sp, chain, d);
 		/* random members of the chain, the host included */
@@ -2166,7 +2178,7 @@ bench_misc(void)
 		worker_fn rd, wr;
 	} ops[] = {
 		{ "value", "value_get", NVKEYS, rd_value, wr_value },
-		{ "excl", "excl_owner", 2 * XUNITS, rd_excl, wr_excl },
+		{ "excl", "excl_owner", XUNITS, rd_excl, wr_excl },
 		{ "instance", "instance_info", -1, rd_info, wr_info },
 	};
 	size_t op, di;
@@ -2513,7 +2525,7 @@ targets(const size_t *sizes, size_t nsizes)
 			{ "range", "range_down", 340 },
 			{ "range", "range_up", 340 },
 			{ "value", "value_get", NVKEYS },
-			{ "excl", "excl_owner", 2 * XUNITS },
+			{ "excl", "excl_owner", XUNITS },
 		};
 		size_t k;
 
