@@ -14,6 +14,7 @@
  * (limits) on allocation and on the read path.
  *
  *   mult_bench [--quick] [--json] [--only op[,op...]] [--time sec]
+ *              [--cputime] [--shared-reclaim]
  *
  * Every measurement: one warm-up run, then timed runs of a fixed time
  * each (3 x 0.07 s quick, 9 x 0.1 s full, or --time); the best run is
@@ -128,6 +129,7 @@ static struct {
 	int reps;
 	int ncpu;
 	int cputime;    /* time threads by their own CPU time */
+	int shared_reclaim; /* liburcu's one call_rcu worker, not one a CPU */
 } cfg;
 
 static int
@@ -2575,6 +2577,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: mult_bench [--quick] [--json] [--only op[,op...]] "
 	    "[--time sec] [--cputime]\n"
+	    "       [--shared-reclaim]\n"
 	    "  ops: lookup lookup_many number memory range_down range_up\n"
 	    "       range_down_many range_up_many value_get\n"
 	    "       excl_owner instance_info create alloc_free\n");
@@ -2602,6 +2605,8 @@ main(int argc, char **argv)
 			cfg.cputime = 1;
 		else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc)
 			tset = atof(argv[++i]);
+		else if (strcmp(argv[i], "--shared-reclaim") == 0)
+			cfg.shared_reclaim = 1;
 		else
 			usage();
 	}
@@ -2625,6 +2630,17 @@ main(int argc, char **argv)
 #ifdef MULT_BENCH_HAVE_CK
 	ck_epoch_init(&ck_ep);
 #endif
+	/*
+	 * Deferred frees run on the CPU that queued them, as a kernel's RCU
+	 * callbacks do: one liburcu call_rcu worker per CPU, pinned to it.
+	 * With liburcu's one shared worker, the frees of a writer that
+	 * retires a few blocks a call (libmult's, cds_lfht's) take some 40%
+	 * of a core wherever the scheduler puts it, often beside the reader
+	 * pinned to core 0; the reader's share then measures the scheduler.
+	 * Both writers' frees go through this same liburcu.
+	 */
+	if (!cfg.shared_reclaim && urcu_memb_create_all_cpu_call_rcu_data(0) != 0)
+		DIE("create_all_cpu_call_rcu_data: %s", strerror(errno));
 	loadavg(la, sizeof(la));
 	if (cfg.json)
 		fprintf(stderr, "mult_bench: %s mode, clock %s, load average "
@@ -2637,6 +2653,9 @@ main(int argc, char **argv)
 		printf("clock: %s; load average at start: %s\n",
 		    cfg.cputime ? "thread CPU time (--cputime)" :
 		    "CLOCK_MONOTONIC", la);
+		printf("deferred frees: %s\n", cfg.shared_reclaim ?
+		    "liburcu's one call_rcu worker (--shared-reclaim)" :
+		    "a call_rcu worker on each CPU, for that CPU's frees");
 		printf("peers: cds_lfht %s, ck_ht %s, uthash %s, unsync_oa yes, "
 		    "bsearch yes\n",
 #ifdef MULT_BENCH_HAVE_LFHT
