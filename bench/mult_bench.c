@@ -2101,6 +2101,7 @@ wr_info(struct worker *w)
 }
 
 #define MQUERIES 4096
+#define NINFO (MAXDEPTH + 1)  /* instances instance_info asks for */
 
 /* The space and keys for one misc op (0 value, 1 excl, 2 info) at depth d. */
 static void
@@ -2159,10 +2160,23 @@ misc_build(struct misc_ctx *c, int op, int d, struct counting *cnt,
 		for (q = 0; q < MQUERIES; q++)
 			keys[q] = rng() % (XUNITS - XWLINE);
 	} else {
+		uint64_t set[NINFO];
+		int i;
+
+		/*
+		 * NINFO instances at depth d, the chain's last and NINFO - 1
+		 * siblings of it: every depth asks for as many instances, all
+		 * at its depth, so that only the depth differs. (Drawn from
+		 * the chain, depth 1 asked for two instances, one the host,
+		 * and depth 32 for 33 at every depth from 0 to 32.)
+		 */
 		make_chain(c->sp, chain, d);
-		/* random members of the chain, the host included */
+		set[0] = chain[d];
+		for (i = 1; i < NINFO; i++)
+			MCHECK(mult_instance_create(&set[i], c->sp,
+			    chain[d - 1], NULL, 0));
 		for (q = 0; q < MQUERIES; q++)
-			keys[q] = chain[rng() % (uint64_t)(d + 1)];
+			keys[q] = set[rng() % NINFO];
 	}
 }
 
@@ -2176,12 +2190,12 @@ bench_misc(void)
 	static const int depths[] = { 1, 8, 32 };
 	static const struct {
 		const char *bench, *op;
-		long long size;     /* -1: the depth + 1 instances */
+		long long size;
 		worker_fn rd, wr;
 	} ops[] = {
 		{ "value", "value_get", NVKEYS, rd_value, wr_value },
 		{ "excl", "excl_owner", XUNITS, rd_excl, wr_excl },
-		{ "instance", "instance_info", -1, rd_info, wr_info },
+		{ "instance", "instance_info", NINFO, rd_info, wr_info },
 	};
 	size_t op, di;
 
@@ -2206,10 +2220,9 @@ bench_misc(void)
 		measure_interleaved(ctx, fn, 3, best);
 		for (di = 0; di < 3; di++)
 			emit(ops[op].bench, "libmult", ops[op].op,
-			    ops[op].size < 0 ? depths[di] + 1 : ops[op].size,
-			    depths[di], 1, -1, best[di], NAN);
+			    ops[op].size, depths[di], 1, -1, best[di], NAN);
 		measure_extra(ops[op].bench, "libmult", ops[op].op,
-		    ops[op].size < 0 ? 2 : ops[op].size, 1, &c[0], ops[op].rd,
+		    ops[op].size, 1, &c[0], ops[op].rd,
 		    ops[op].wr, &c[0], 1);
 		for (di = 0; di < 3; di++) {
 			mult_space_destroy(c[di].sp);
@@ -2539,9 +2552,9 @@ targets(const size_t *sizes, size_t nsizes)
 			    d[k].op, d[k].size, 1, 1, -1), 0.9, 1, "x");
 		}
 		target("instance_info: depth 32 / depth 1",
-		    mops_of("instance", "libmult", "instance_info", 33, 32, 1, -1) /
-		    mops_of("instance", "libmult", "instance_info", 2, 1, 1, -1),
-		    0.9, 1, "x");
+		    mops_of("instance", "libmult", "instance_info", NINFO, 32,
+		    1, -1) / mops_of("instance", "libmult", "instance_info",
+		    NINFO, 1, 1, -1), 0.9, 1, "x");
 		/* The other reads beside their writers, at depth 1. */
 		for (k = 2; k < sizeof(d) / sizeof(d[0]); k++) {
 			snprintf(what, sizeof(what), "%s %lld: reader with writer "
@@ -2551,9 +2564,9 @@ targets(const size_t *sizes, size_t nsizes)
 			    d[k].op, d[k].size, 1, 1, -1), 0.8, 1, "x");
 		}
 		target("instance_info: reader with writer / read-only",
-		    mops_of("instance", "libmult", "instance_info", 2, 1, 1, 0) /
-		    mops_of("instance", "libmult", "instance_info", 2, 1, 1, -1),
-		    0.8, 1, "x");
+		    mops_of("instance", "libmult", "instance_info", NINFO, 1,
+		    1, 0) / mops_of("instance", "libmult", "instance_info",
+		    NINFO, 1, 1, -1), 0.8, 1, "x");
 	}
 	target("charged alloc+free: time at depth 8 / depth 1",
 	    mops_of("charge", "libmult", "alloc_free_limited", 1000, 1, 1, -1) /
