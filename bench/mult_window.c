@@ -16,12 +16,21 @@
  * instructions themselves cost anything. docs/performance.md uses it to
  * say what a per-call lookup at 4M objects can reach on a machine.
  *
+ * Then the floor of a per-call read, at any size (`mult_window 1000` for
+ * the benchmark's 1k rows): the same table's lookup inside a liburcu
+ * urcu_memb read section a key (liburcu's inline lock and unlock, which
+ * libmult's posix backend copies step for step), and called through a
+ * pointer, as a shared library's PLT calls, with and without the section.
+ * What a libmult call costs above the last of these is its own work.
+ *
  * SPDX-License-Identifier: ISC
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#define _LGPL_SOURCE    /* liburcu's read section inline */
+#include <urcu/urcu-memb.h>
 #include "bench_keys.h"
 
 /* libmult's struct mult__rnode: a 48-byte header, then 64 slots. */
@@ -44,6 +53,16 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* Timed runs of each loop; the best is reported. */
+#define REPS 3
+
+/* Passes over the n keys in one timed run: 2^22 lookups at least. */
+static inline size_t
+passes(size_t n)
+{
+	return n >= ((size_t)1 << 22) ? 1 : (((size_t)1 << 22) + n - 1) / n;
+}
+
 #define NOPS(k) __asm__ volatile(".rept " #k "\n\tnop\n\t.endr")
 
 /* The walk below a short way at shift 18, then k nops, for every key. */
@@ -51,10 +70,11 @@ xcalloc(size_t n, size_t size)
 	static double name(const struct node *root, const uint64_t *keys,     \
 	    size_t n)                                                         \
 	{                                                                     \
-		double t0 = bench_now_ns();                                         \
+		double t0 = bench_now_ns();                                   \
 		uint64_t s = 0;                                               \
-		size_t r;                                                     \
+		size_t r, p;                                                  \
                                                                               \
+		for (p = 0; p < passes(n); p++)                               \
 		for (r = 0; r < n; r++) {                                     \
 			uint64_t i = keys[r];                                 \
 			const struct node *a = root;                          \
@@ -69,7 +89,7 @@ xcalloc(size_t n, size_t size)
 			NOPS(k);                                              \
 		}                                                             \
 		sink += s;                                                    \
-		return (bench_now_ns() - t0) / (double)n;                           \
+		return (bench_now_ns() - t0) / (double)(passes(n) * n);       \
 	}
 
 WALK(walk0, 0)
@@ -85,29 +105,69 @@ oa_hash(uint64_t i)
 	return i * 0x9e3779b97f4a7c15ULL;
 }
 
-static double
-oa_loop(const uint64_t *oa, uint64_t mask, const uint64_t *keys, size_t n)
+static inline uint64_t
+oa_get(const uint64_t *oa, uint64_t mask, uint64_t i)
 {
-	double t0 = bench_now_ns();
-	uint64_t s = 0;
-	size_t r;
+	uint64_t h = (oa_hash(i) >> 32) & mask;
 
-	for (r = 0; r < n; r++) {
-		uint64_t i = keys[r], h = (oa_hash(i) >> 32) & mask;
-
-		while (oa[2 * h] != i)
-			h = (h + 1) & mask;
-		s += oa[2 * h + 1];
-	}
-	sink += s;
-	return (bench_now_ns() - t0) / (double)n;
+	while (oa[2 * h] != i)
+		h = (h + 1) & mask;
+	return oa[2 * h + 1];
 }
+
+static uint64_t
+oa_get_rcu(const uint64_t *oa, uint64_t mask, uint64_t i)
+{
+	uint64_t v;
+
+	urcu_memb_read_lock();
+	v = oa_get(oa, mask, i);
+	urcu_memb_read_unlock();
+	return v;
+}
+
+typedef uint64_t (*oa_fn)(const uint64_t *, uint64_t, uint64_t);
+
+/* Loaded at each loop's start: no call through them can be inlined. */
+static oa_fn volatile oa_call = oa_get, oa_call_rcu = oa_get_rcu;
+
+/* A loop of lookups, GET(oa, mask, key) each, over all the keys. */
+#define OA_LOOP(name, SETUP, GET)                                             \
+	static double name(const uint64_t *oa, uint64_t mask,                 \
+	    const uint64_t *keys, size_t n)                                   \
+	{                                                                     \
+		double t0 = bench_now_ns();                                   \
+		uint64_t s = 0;                                               \
+		size_t r, p;                                                  \
+		SETUP                                                         \
+                                                                              \
+		for (p = 0; p < passes(n); p++)                               \
+			for (r = 0; r < n; r++)                               \
+				s += GET(oa, mask, keys[r]);                  \
+		sink += s;                                                    \
+		return (bench_now_ns() - t0) / (double)(passes(n) * n);       \
+	}
+
+OA_LOOP(oa_loop, , oa_get)
+OA_LOOP(oa_loop_rcu, , oa_get_rcu)
+OA_LOOP(oa_loop_call, oa_fn f = oa_call;, f)
+OA_LOOP(oa_loop_call_rcu, oa_fn f = oa_call_rcu;, f)
 
 int
 main(int argc, char **argv)
 {
 	static double (*const walks[])(const struct node *, const uint64_t *,
 	    size_t) = { walk0, walk20, walk40, walk60, walk80, walk100 };
+	static const struct {
+		const char *what;
+		double (*fn)(const uint64_t *, uint64_t, const uint64_t *,
+		    size_t);
+	} oas[] = {
+		{ "inline", oa_loop },
+		{ "read section a key", oa_loop_rcu },
+		{ "a call a key", oa_loop_call },
+		{ "call + read section", oa_loop_call_rcu },
+	};
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 0) : 4000000, i, w;
 	size_t cap = 8;
 	struct node *root = xcalloc(1, sizeof(*root));
@@ -144,26 +204,29 @@ main(int argc, char **argv)
 		oa[2 * h] = i;
 		oa[2 * h + 1] = i + 5;
 	}
-	printf("%zu objects, ns a lookup, best of 3\n", n);
-	{
+	urcu_memb_register_thread();
+	printf("%zu objects, ns a lookup, best of %d\n", n, REPS);
+	for (w = 0; w < sizeof(oas) / sizeof(oas[0]); w++) {
 		double best = 1e30;
 
-		for (rep = 0; rep < 3; rep++) {
-			double t = oa_loop(oa, cap - 1, keys, n);
+		for (rep = 0; rep < REPS; rep++) {
+			double t = oas[w].fn(oa, cap - 1, keys, n);
 
 			best = t < best ? t : best;
 		}
-		printf("open addressing, inline      %6.1f\n", best);
+		printf("open addressing, %-20s %6.1f\n", oas[w].what, best);
 	}
 	for (w = 0; w < sizeof(walks) / sizeof(walks[0]); w++) {
 		double best = 1e30;
 
-		for (rep = 0; rep < 3; rep++) {
+		for (rep = 0; rep < REPS; rep++) {
 			double t = walks[w](root, keys, n);
 
 			best = t < best ? t : best;
 		}
-		printf("tree walk + %3zu nops          %6.1f\n", w * 20, best);
+		printf("tree walk + %3zu nops%17s %6.1f\n", w * 20, "",
+		    best);
 	}
+	urcu_memb_unregister_thread();
 	return sink == 1;
 }
