@@ -17,7 +17,7 @@
  *              [--cputime] [--shared-reclaim]
  *
  * Every measurement: one warm-up run, then timed runs of a fixed time
- * each (3 x 0.07 s quick, 9 x 0.1 s full, or --time); the best run is
+ * each (3 x 0.05 s quick, 9 x 0.1 s full, or --time); the best run is
  * reported.
  * Threads are pinned: the (first) reader to core 0, a second reader or
  * the writer to core 1, so that a reader runs on the same core alone and
