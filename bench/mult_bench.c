@@ -2541,6 +2541,7 @@ targets(const size_t *sizes, size_t nsizes)
 			{ "range", "range_up", 340 },
 			{ "value", "value_get", NVKEYS },
 			{ "excl", "excl_owner", XUNITS },
+			{ "instance", "instance_info", NINFO },
 		};
 		size_t k;
 
@@ -2551,10 +2552,6 @@ targets(const size_t *sizes, size_t nsizes)
 			    d[k].size, 32, 1, -1) / mops_of(d[k].bench, "libmult",
 			    d[k].op, d[k].size, 1, 1, -1), 0.9, 1, "x");
 		}
-		target("instance_info: depth 32 / depth 1",
-		    mops_of("instance", "libmult", "instance_info", NINFO, 32,
-		    1, -1) / mops_of("instance", "libmult", "instance_info",
-		    NINFO, 1, 1, -1), 0.9, 1, "x");
 		/* The other reads beside their writers, at depth 1. */
 		for (k = 2; k < sizeof(d) / sizeof(d[0]); k++) {
 			snprintf(what, sizeof(what), "%s %lld: reader with writer "
@@ -2563,10 +2560,6 @@ targets(const size_t *sizes, size_t nsizes)
 			    d[k].size, 1, 1, 0) / mops_of(d[k].bench, "libmult",
 			    d[k].op, d[k].size, 1, 1, -1), 0.8, 1, "x");
 		}
-		target("instance_info: reader with writer / read-only",
-		    mops_of("instance", "libmult", "instance_info", NINFO, 1,
-		    1, 0) / mops_of("instance", "libmult", "instance_info",
-		    NINFO, 1, 1, -1), 0.8, 1, "x");
 	}
 	target("charged alloc+free: time at depth 8 / depth 1",
 	    mops_of("charge", "libmult", "alloc_free_limited", 1000, 1, 1, -1) /
