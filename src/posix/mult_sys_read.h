@@ -7,14 +7,20 @@
  * mult_sys_read_enter/exit() its arguments had to live in callee-saved
  * registers across both calls, five pushes and five pops a lookup.
  *
- * These are liburcu's _urcu_memb_read_lock() and _urcu_memb_read_unlock()
- * (urcu/static/urcu-memb.h) step for step, on the thread's reader counter
- * that mult_posix_register() found: the same barriers, the same nesting
- * count, the same test for a grace period waiting on the futex; only the
- * exit is handed the counter by the entry (struct mult_sys_rd). The core
- * may include no system header, so liburcu's own are not included here:
- * posix.c gives the addresses of its variables in mult_posix_urcu and
- * checks the two constants against liburcu's at compile time.
+ * This is liburcu's _urcu_memb_read_lock() and _urcu_memb_read_unlock()
+ * (urcu/static/urcu-memb.h) for the case that every lookup is: the
+ * outermost section, on a thread registered with liburcu, which uses
+ * sys_membarrier, so that a reader's barriers are the compiler's alone.
+ * Anything else (a thread's first read, a read nested in the caller's own
+ * liburcu section, a system without sys_membarrier) goes out of line to
+ * posix.c, which runs liburcu's own steps. Each test left out of the
+ * inline path is a load: on a core whose loads in flight are few, each
+ * load a lookup makes costs it more than its share when lookups miss the
+ * caches (docs/performance.md). The exit is handed the counter by the
+ * entry (struct mult_sys_rd). The core may include no system header, so
+ * liburcu's own are not included here: posix.c gives the addresses of its
+ * variables in mult_posix_urcu and checks the two constants against
+ * liburcu's at compile time.
  *
  * Not under ThreadSanitizer: that build takes the out-of-line section in
  * posix.c, which calls liburcu and tells TSan what a grace period orders.
@@ -48,13 +54,10 @@ __attribute__((visibility("hidden")))
 extern const struct mult_posix_urcu mult_posix_urcu;
 
 /*
- * urcu_memb_has_sys_membarrier, copied at each thread's registration
- * (liburcu sets it once, at its initialisation, which a registration
- * follows): a read of it is one load here, not two through a pointer.
+ * The thread's reader counter, if the inline section may use it: set when
+ * the thread registers, if liburcu uses sys_membarrier; NULL until then,
+ * and for good without sys_membarrier (liburcu's section then fences).
  */
-__attribute__((visibility("hidden"))) extern int mult_posix_has_mb;
-
-/* The thread's reader counter; NULL until the thread's first read. */
 __attribute__((visibility("hidden")))
 extern _Thread_local unsigned long *mult_posix_ctr
     __attribute__((tls_model("initial-exec")));
@@ -63,10 +66,7 @@ extern _Thread_local unsigned long *mult_posix_ctr
 
 /*
  * What a section's exit needs of its entry: the thread's reader counter,
- * so that the exit need not find it again in thread-local storage. (Not
- * the value the entry left there, which the exit could use instead of
- * loading it again: a second register live across the read's body costs
- * a push and a pop, more than the load it saves.)
+ * so that the exit need not find it again in thread-local storage.
  */
 struct mult_sys_rd {
 	unsigned long *ctr;
@@ -75,60 +75,48 @@ struct mult_sys_rd {
 /* A grace period waits on this thread's exit: wake it (out of line). */
 __attribute__((visibility("hidden"))) void mult_sys_read_wake(void);
 
-/* urcu_memb_smp_mb_slave(): sys_membarrier makes the reader's side free. */
-static inline void
-mult_posix_mb_slave(int has_mb)
-{
-	if (__builtin_expect(has_mb, 1))
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	else
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
+/*
+ * Enter an outermost section: the counter takes the grace-period counter
+ * (its phase, and a nesting count of one). urcu_memb_smp_mb_slave() is
+ * the compiler's barrier alone with sys_membarrier, which the grace
+ * period's side then issues. Nested, the caller's section already holds
+ * off reclamation; liburcu's way counts the nesting (return 0).
+ */
 static inline int
 mult_sys_read_enter_fast(struct mult_sys_rd *rd)
 {
-	unsigned long *ctr = mult_posix_ctr, tmp;
-
-	/* Not registered yet: the caller takes mult_sys_read_enter(). */
-	if (__builtin_expect(!ctr, 0))
+	unsigned long *ctr = mult_posix_ctr;
+	if (__builtin_expect(ctr == (void *)0, 0))
 		return 0;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	tmp = __atomic_load_n(ctr, __ATOMIC_RELAXED);
-	if (__builtin_expect(!(tmp & MULT_POSIX_NEST_MASK), 1)) {
-		__atomic_store_n(ctr, __atomic_load_n(mult_posix_urcu.gp_ctr,
-		    __ATOMIC_RELAXED), __ATOMIC_RELAXED);
-		mult_posix_mb_slave(__atomic_load_n(&mult_posix_has_mb,
-		    __ATOMIC_RELAXED));
-	} else {
-		__atomic_store_n(ctr, tmp + MULT_POSIX_GP_COUNT,
-		    __ATOMIC_RELAXED);
-	}
+	if (__builtin_expect(__atomic_load_n(ctr, __ATOMIC_RELAXED) &
+	    MULT_POSIX_NEST_MASK, 0))
+		return 0;
+	__atomic_store_n(ctr, __atomic_load_n(mult_posix_urcu.gp_ctr,
+	    __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	rd->ctr = ctr;
 	return 1;
 }
 
+/*
+ * Leave the outermost section rd entered. liburcu stores the counter less
+ * one count, its phase bit alone; this stores 0, which liburcu reads the
+ * same way: a counter with no nesting count is a reader outside any
+ * section, whatever its phase (urcu_common_reader_state(), and
+ * _urcu_memb_read_lock()'s test), and the next entry overwrites it whole.
+ * So the exit need not load the counter. Then urcu_common_wake_up_gp()'s
+ * test; nonzero: the caller calls mult_sys_read_wake().
+ */
 static inline int
 mult_sys_read_exit_fast(struct mult_sys_rd rd)
 {
-	unsigned long tmp = __atomic_load_n(rd.ctr, __ATOMIC_RELAXED);
-	int wake = 0;
-
-	if (__builtin_expect((tmp & MULT_POSIX_NEST_MASK) ==
-	    MULT_POSIX_GP_COUNT, 1)) {
-		int mb = __atomic_load_n(&mult_posix_has_mb, __ATOMIC_RELAXED);
-
-		mult_posix_mb_slave(mb);
-		__atomic_store_n(rd.ctr, tmp - MULT_POSIX_GP_COUNT,
-		    __ATOMIC_RELAXED);
-		mult_posix_mb_slave(mb);
-		/* urcu_common_wake_up_gp()'s test; posix.c does the rest. */
-		wake = __atomic_load_n(mult_posix_urcu.gp_futex,
-		    __ATOMIC_RELAXED) == -1;
-	} else {
-		__atomic_store_n(rd.ctr, tmp - MULT_POSIX_GP_COUNT,
-		    __ATOMIC_RELAXED);
-	}
+	int wake;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(rd.ctr, 0UL, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	wake = __atomic_load_n(mult_posix_urcu.gp_futex, __ATOMIC_RELAXED) ==
+	    -1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	return wake;
 }

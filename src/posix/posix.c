@@ -83,13 +83,14 @@ static __thread int mult_posix_registered
 
 #ifndef MULT_POSIX_TSAN
 /*
- * The thread's liburcu reader counter, found once at registration.
- * liburcu's reader record is thread-local storage of another shared
- * object, so each of the three accesses a read section makes through
- * liburcu's own inline functions is a call to __tls_get_addr, a third of
- * the cost of a whole lookup. Initial-exec access to it is no way out: a
- * dlopen()ed libmult (the Python binding) then fails to load, for the
- * record does not fit in glibc's static TLS reserve.
+ * The thread's liburcu reader counter, found once at registration, for the
+ * inline section (mult_sys_read.h). liburcu's reader record is
+ * thread-local storage of another shared object, so each of the three
+ * accesses a read section makes through liburcu's own inline functions is
+ * a call to __tls_get_addr, a third of the cost of a whole lookup.
+ * Initial-exec access to it is no way out: a dlopen()ed libmult (the
+ * Python binding) then fails to load, for the record does not fit in
+ * glibc's static TLS reserve.
  */
 _Thread_local unsigned long *mult_posix_ctr
     __attribute__((tls_model("initial-exec")));
@@ -97,8 +98,6 @@ _Thread_local unsigned long *mult_posix_ctr
 const struct mult_posix_urcu mult_posix_urcu = {
 	&urcu_memb_gp.ctr, &urcu_memb_gp.futex,
 };
-
-int mult_posix_has_mb;
 
 _Static_assert(MULT_POSIX_GP_COUNT == URCU_GP_COUNT &&
     MULT_POSIX_NEST_MASK == URCU_GP_CTR_NEST_MASK,
@@ -135,10 +134,12 @@ mult_posix_register(void)
 		pthread_setspecific(mult_posix_key, (void *)1);
 	}
 #ifndef MULT_POSIX_TSAN
-	/* Every thread stores the same value, so relaxed is enough. */
-	__atomic_store_n(&mult_posix_has_mb, urcu_memb_has_sys_membarrier,
-	    __ATOMIC_RELAXED);
-	mult_posix_ctr = &urcu_memb_reader.ctr;
+	/*
+	 * liburcu chose at its initialisation, which registration follows,
+	 * whether readers fence; the inline section is for those that don't.
+	 */
+	if (urcu_memb_has_sys_membarrier)
+		mult_posix_ctr = &urcu_memb_reader.ctr;
 #endif
 	mult_posix_registered = 1;
 }
@@ -191,10 +192,11 @@ mult_sys_unlock(void *lock)
 }
 
 /*
- * The out-of-line read section: the core's way in on a thread's first
- * read, and the whole section under ThreadSanitizer. Otherwise it is the
- * inline one of mult_sys_read.h, which the core's read functions run
- * themselves.
+ * The out-of-line read section: the core's way in where the inline one of
+ * mult_sys_read.h can't enter (a thread's first read, a read nested in the
+ * caller's own section, no sys_membarrier), the batch reads' way, and the
+ * whole section under ThreadSanitizer. Where the inline entry can't enter,
+ * liburcu's own does, and its exit counts the nesting down as liburcu's.
  */
 void
 mult_sys_read_enter(void)
@@ -205,11 +207,11 @@ mult_sys_read_enter(void)
 #else
 	struct mult_sys_rd rd;
 
-	if (__builtin_expect(!mult_sys_read_enter_fast(&rd), 0)) {
-		mult_posix_register();
-		/* Registration has set the counter: this one enters. */
-		(void)mult_sys_read_enter_fast(&rd);
-	}
+	if (__builtin_expect(mult_sys_read_enter_fast(&rd), 1))
+		return;
+	mult_posix_register();
+	if (!mult_sys_read_enter_fast(&rd))
+		urcu_memb_read_lock();
 #endif
 }
 
@@ -222,8 +224,15 @@ mult_sys_read_exit(void)
 #else
 	struct mult_sys_rd rd = { mult_posix_ctr };
 
-	if (__builtin_expect(mult_sys_read_exit_fast(rd), 0))
-		mult_sys_read_wake();
+	/* The outermost section, without fences: the inline exit. */
+	if (__builtin_expect(rd.ctr != NULL &&
+	    (__atomic_load_n(rd.ctr, __ATOMIC_RELAXED) &
+	    MULT_POSIX_NEST_MASK) == MULT_POSIX_GP_COUNT, 1)) {
+		if (__builtin_expect(mult_sys_read_exit_fast(rd), 0))
+			mult_sys_read_wake();
+		return;
+	}
+	urcu_memb_read_unlock();
 #endif
 }
 

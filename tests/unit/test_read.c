@@ -3,7 +3,9 @@
  * per-key reads run inline (src/posix/mult_sys_read.h): a thread's first
  * read, which goes in the out-of-line way; reads nested in the caller's
  * own liburcu section; the wake-up of a grace period that waits; a thread
- * the application registered with liburcu itself.
+ * the application registered with liburcu itself. Each again with liburcu
+ * as it runs without sys_membarrier, where readers fence and libmult
+ * takes liburcu's own section, not its inline one.
  * SPDX-License-Identifier: ISC
  */
 #define _LGPL_SOURCE /* urcu_memb_gp, for the wake-up test */
@@ -92,7 +94,8 @@ first_read(void *arg)
 	return NULL;
 }
 
-Test(read, a_threads_first_read_answers_like_its_next)
+static void
+first_reads(void)
 {
 	struct world w;
 	int which;
@@ -111,7 +114,8 @@ Test(read, a_threads_first_read_answers_like_its_next)
 	mult_space_destroy(w.sp);
 }
 
-Test(read, nests_in_the_callers_own_section)
+static void
+nested_reads(void)
 {
 	struct world w;
 	int which;
@@ -131,7 +135,8 @@ Test(read, nests_in_the_callers_own_section)
 	mult_space_destroy(w.sp);
 }
 
-Test(read, wakes_a_grace_period_waiting_on_it)
+static void
+waking_reads(void)
 {
 	struct world w;
 	int which;
@@ -169,7 +174,8 @@ own_thread(void *arg)
 	return (void *)wrong;
 }
 
-Test(read, leaves_a_thread_the_application_registered_to_it)
+static void
+own_thread_reads(void)
 {
 	struct world w;
 	pthread_t t;
@@ -184,4 +190,61 @@ Test(read, leaves_a_thread_the_application_registered_to_it)
 	urcu_memb_synchronize_rcu(); /* the registry is whole */
 	cr_expect_eq(read_one(&w, 0), 0);
 	mult_space_destroy(w.sp);
+}
+
+/*
+ * liburcu as it runs where the kernel has no sys_membarrier (before 4.14,
+ * or forbidden by a seccomp filter): its readers fence. liburcu decides at
+ * its initialisation; this test's process decides before libmult's first
+ * registration, which reads the choice. Each test runs in a process of its
+ * own, so the others keep the machine's.
+ */
+static void
+without_membarrier(void)
+{
+	urcu_memb_has_sys_membarrier = 0;
+}
+
+Test(read, a_threads_first_read_answers_like_its_next)
+{
+	first_reads();
+}
+
+Test(read, a_threads_first_read_answers_like_its_next_without_membarrier,
+    .init = without_membarrier)
+{
+	first_reads();
+}
+
+Test(read, nests_in_the_callers_own_section)
+{
+	nested_reads();
+}
+
+Test(read, nests_in_the_callers_own_section_without_membarrier,
+    .init = without_membarrier)
+{
+	nested_reads();
+}
+
+Test(read, wakes_a_grace_period_waiting_on_it)
+{
+	waking_reads();
+}
+
+Test(read, wakes_a_grace_period_waiting_on_it_without_membarrier,
+    .init = without_membarrier)
+{
+	waking_reads();
+}
+
+Test(read, leaves_a_thread_the_application_registered_to_it)
+{
+	own_thread_reads();
+}
+
+Test(read, leaves_a_thread_the_application_registered_to_it_without_membarrier,
+    .init = without_membarrier)
+{
+	own_thread_reads();
 }
