@@ -657,11 +657,14 @@ mult__dom_get(struct mult_space *sp, uint32_t dom, struct mult__dom **dp)
 	return 0;
 }
 
-/* The first slot of slot s's chunk, or NULL if it has none yet. */
+/*
+ * The first slot of slot s's chunk, or NULL if it has none yet. A space
+ * has a directory from its creation on (its host is in it).
+ */
 static inline struct mult__slot *
 mult__slots_at(struct mult__sdir *dir, uint32_t s)
 {
-	if (dir == NULL || (s >> MULT__CHUNK_BITS) >= dir->cap)
+	if ((s >> MULT__CHUNK_BITS) >= dir->cap)
 		return NULL;
 	return mult__load_acq(&dir->s[s >> MULT__CHUNK_BITS]);
 }
@@ -858,11 +861,14 @@ mult__radix_get(uintptr_t r, uint32_t top, uint64_t idx)
  * mult__radix_get() by the tree's short ways (MULT__RLOW) for identities
  * they cover; *rp, the root word, is loaded only for the others. A short
  * way may be a node that has just left the tree, empty: it reads 0, the
- * answer for a moment it was in the tree. Lock-free.
+ * answer for a moment it was in the tree. *top, the tallest root's shift,
+ * is read only for those others too: by value, it was loaded on every
+ * lookup, for gcc hoists a plain load above the branch that needs it.
+ * Lock-free.
  */
 static inline __attribute__((__always_inline__)) uint64_t
 mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
-    uint32_t top, uint64_t idx)
+    const uint32_t *top, uint64_t idx)
 {
 	/*
 	 * k = floor(log64(idx)), the level of the lowest node covering idx:
@@ -872,7 +878,7 @@ mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
 	const struct mult__rnode *n;
 
 	if (k >= MULT__RLOW)
-		return mult__radix_get(mult__load_acq(rp), top, idx);
+		return mult__radix_get(mult__load_acq(rp), *top, idx);
 	n = mult__load_acq(&low[k]);
 	/*
 	 * The k levels below, unrolled: constant shifts, and no loop count

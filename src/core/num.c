@@ -351,7 +351,7 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	ds = mult__ds_get(in, dom);
 	/* lo <= id <= hi in one compare: below lo, id - lo wraps high. */
 	if (ds != NULL && id - d->lo <= d->last)
-		o = mult__radix_get_low(&ds->ids, ds->low, d->radix_top,
+		o = mult__radix_get_low(&ds->ids, ds->low, &d->radix_top,
 		    id - d->lo);
 	if (o == 0)
 		return MULT_ENOENT;
@@ -504,7 +504,7 @@ mult__num_number_in(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	    mult__ht_get(mult__load_acq(&hds->objs), sp->seed, obj, &v) == NULL ||
 	    !mult__num_at(v, in->depth, &nr) ||
 	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&
-	    mult__radix_get_low(&ds->ids, ds->low, d->radix_top, nr) != obj))
+	    mult__radix_get_low(&ds->ids, ds->low, &d->radix_top, nr) != obj))
 		return MULT_ENOENT;
 	*id = d->lo + nr;
 	return 0;

@@ -83,7 +83,7 @@ lows_ok(const struct tree *t)
 		cr_assert_eq(t->low[i], want[i], "short way %zu", i);
 	for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
 		if (mult__rcovers(t->top, probe[i]))
-			cr_assert_eq(mult__radix_get_low(&t->root, t->low, t->top,
+			cr_assert_eq(mult__radix_get_low(&t->root, t->low, &t->top,
 			    probe[i]), mult__radix_get(t->root, t->top, probe[i]),
 			    "lookup of %llu", (unsigned long long)probe[i]);
 }
@@ -161,7 +161,7 @@ Test(radix, short_ways_follow_the_leftmost_path)
 	cr_assert_not_null(t.low[1]);
 	cr_assert_not_null(t.low[2]);
 	lows_ok(&t);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5), 55);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 5), 55);
 	/* identities at every level; nodes off the leftmost path are none */
 	l1 = t.low[1];
 	cr_assert_eq(put(sp, &t, 100, 10), 0);
@@ -171,16 +171,16 @@ Test(radix, short_ways_follow_the_leftmost_path)
 	cr_assert_eq(put(sp, &t, 262143, 14), 0);
 	cr_assert_eq(t.low[1], l1);
 	lows_ok(&t);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 100), 10);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 4095), 11);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5000), 12);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 262143), 14);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 100), 10);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 4095), 11);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 5000), 12);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 262143), 14);
 	/* 5 leaves: its leaf goes, the node above it holds 100 and 4095 */
 	mult__radix_clear(sp, t.root, t.low, &t.leaves, 5, 300001);
 	cr_assert_null(t.low[0]);
 	cr_assert_eq(t.low[1], l1);
 	lows_ok(&t);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5), 0);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 5), 0);
 	mult__radix_clear(sp, t.root, t.low, &t.leaves, 100, 300001);
 	mult__radix_clear(sp, t.root, t.low, &t.leaves, 4095, 300001);
 	cr_assert_null(t.low[1]);
@@ -191,9 +191,9 @@ Test(radix, short_ways_follow_the_leftmost_path)
 	cr_assert_not_null(t.low[0]);
 	cr_assert_not_null(t.low[1]);
 	lows_ok(&t);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 6), 88);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 5000), 12);
-	cr_assert_eq(mult__radix_get_low(&t.root, t.low, t.top, 300000), 66);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 6), 88);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 5000), 12);
+	cr_assert_eq(mult__radix_get_low(&t.root, t.low, &t.top, 300000), 66);
 	mult__radix_retire(sp, t.root, t.leaves, 1);
 	mult_space_destroy(sp);
 }
@@ -258,13 +258,13 @@ Test(radix, short_ways_at_every_width)
 	for (b = 0; b < 64; b++) {
 		uint64_t idx = 1ull << b;
 
-		got = mult__radix_get_low(&t.root, t.low, t.top, idx);
+		got = mult__radix_get_low(&t.root, t.low, &t.top, idx);
 		cr_assert_eq(got, b + 1, "2^%u", b);
-		got = mult__radix_get_low(&t.root, t.low, t.top, idx + 1);
+		got = mult__radix_get_low(&t.root, t.low, &t.top, idx + 1);
 		/* 2 is 2^1 and 3 is 2^2 - 1; no other is stored */
 		cr_assert_eq(got, b == 0 ? 2 : (b == 1 ? 102 : 0), "2^%u + 1", b);
 		if (b > 1) {
-			got = mult__radix_get_low(&t.root, t.low, t.top, idx - 1);
+			got = mult__radix_get_low(&t.root, t.low, &t.top, idx - 1);
 			cr_assert_eq(got, b + 100, "2^%u - 1", b);
 		}
 	}
