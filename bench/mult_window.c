@@ -13,8 +13,13 @@
  * the instructions of a read section and of an instance's resolution do.
  * When the window holds fewer lookups, fewer leaf misses are in flight:
  * the time a lookup grows with its instruction count long before the
- * instructions themselves cost anything. docs/performance.md uses it to
- * say what a per-call lookup at 4M objects can reach on a machine.
+ * instructions themselves cost anything. Then the same walk with 2 to 16
+ * loads after each, of words that stay in L1 (distinct lines of a small
+ * array): a load holds its place in the load queue until it retires,
+ * behind the leaf miss before it, and on some cores that queue, not the
+ * window, bounds the lookups in flight, so a load costs a missing lookup
+ * far more than a nop does. docs/performance.md uses both to say what a
+ * per-call lookup at 4M objects can reach on a machine.
  *
  * Then the floor of a per-call read, at any size (`mult_window 1000` for
  * the benchmark's 1k rows): the same table's lookup inside a liburcu
@@ -65,8 +70,23 @@ passes(size_t n)
 
 #define NOPS(k) __asm__ volatile(".rept " #k "\n\tnop\n\t.endr")
 
-/* The walk below a short way at shift 18, then k nops, for every key. */
-#define WALK(name, k)                                                         \
+/* Words a line apart that stay in L1: what the LOADS rows load. */
+static uint64_t hot[16 * 8] __attribute__((aligned(64)));
+
+#define HOT(j) (*(volatile uint64_t *)&hot[(j) * 8])
+#define LOADS2(s, j) ((s) += HOT(j) + HOT((j) + 1))
+#define LOADS(s, k)                                                           \
+	do {                                                                  \
+		int j_;                                                       \
+		for (j_ = 0; j_ < (k); j_ += 2)                               \
+			LOADS2(s, j_);                                        \
+	} while (0)
+
+/*
+ * The walk below a short way at shift 18, then EXTRA (k nops, or k loads
+ * into s), for every key.
+ */
+#define WALK_THEN(name, EXTRA)                                                \
 	static double name(const struct node *root, const uint64_t *keys,     \
 	    size_t n)                                                         \
 	{                                                                     \
@@ -86,11 +106,14 @@ passes(size_t n)
 			a = (const struct node *)(uintptr_t)                  \
 			    a->slot[(i >> 6) & 63];                           \
 			s += a->slot[i & 63];                                 \
-			NOPS(k);                                              \
+			EXTRA;                                                \
 		}                                                             \
 		sink += s;                                                    \
 		return (bench_now_ns() - t0) / (double)(passes(n) * n);       \
 	}
+
+#define WALK(name, k) WALK_THEN(name, NOPS(k))
+#define WALK_LOADS(name, k) WALK_THEN(name, LOADS(s, k))
 
 WALK(walk0, 0)
 WALK(walk20, 20)
@@ -98,6 +121,10 @@ WALK(walk40, 40)
 WALK(walk60, 60)
 WALK(walk80, 80)
 WALK(walk100, 100)
+WALK_LOADS(walk_ld2, 2)
+WALK_LOADS(walk_ld4, 4)
+WALK_LOADS(walk_ld8, 8)
+WALK_LOADS(walk_ld16, 16)
 
 static uint64_t
 oa_hash(uint64_t i)
@@ -158,6 +185,13 @@ main(int argc, char **argv)
 {
 	static double (*const walks[])(const struct node *, const uint64_t *,
 	    size_t) = { walk0, walk20, walk40, walk60, walk80, walk100 };
+	static const struct {
+		int loads;
+		double (*fn)(const struct node *, const uint64_t *, size_t);
+	} lds[] = {
+		{ 2, walk_ld2 }, { 4, walk_ld4 }, { 8, walk_ld8 },
+		{ 16, walk_ld16 },
+	};
 	static const struct {
 		const char *what;
 		double (*fn)(const uint64_t *, uint64_t, const uint64_t *,
@@ -226,6 +260,17 @@ main(int argc, char **argv)
 		}
 		printf("tree walk + %3zu nops%17s %6.1f\n", w * 20, "",
 		    best);
+	}
+	for (w = 0; w < sizeof(lds) / sizeof(lds[0]); w++) {
+		double best = 1e30;
+
+		for (rep = 0; rep < REPS; rep++) {
+			double t = lds[w].fn(root, keys, n);
+
+			best = t < best ? t : best;
+		}
+		printf("tree walk + %3d L1 loads%14s %6.1f\n", lds[w].loads,
+		    "", best);
 	}
 	urcu_memb_unregister_thread();
 	return sink == 1;
