@@ -349,8 +349,13 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		return err;
 	ds = mult__ds_get(in, dom);
-	/* lo <= id <= hi in one compare: below lo, id - lo wraps high. */
-	if (ds != NULL && id - d->lo <= d->last)
+	/*
+	 * No test of id against the domain's bounds: outside them (below
+	 * lo, id - lo wraps high) the walk reads 0, as for any identity
+	 * never allocated, for the tree holds nothing there and the walk
+	 * never leaves it. A load fewer a lookup.
+	 */
+	if (ds != NULL)
 		o = mult__radix_get_low(&ds->ids, ds->low, &d->radix_top,
 		    id - d->lo);
 	if (o == 0)
