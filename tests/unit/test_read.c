@@ -205,46 +205,18 @@ without_membarrier(void)
 	urcu_memb_has_sys_membarrier = 0;
 }
 
-Test(read, a_threads_first_read_answers_like_its_next)
-{
-	first_reads();
-}
+/* Test name with liburcu as the machine runs it, and without it. */
+#define READ_TEST(name, body)                                                 \
+	Test(read, name)                                                      \
+	{                                                                     \
+		body();                                                       \
+	}                                                                     \
+	Test(read, name##_without_membarrier, .init = without_membarrier)     \
+	{                                                                     \
+		body();                                                       \
+	}
 
-Test(read, a_threads_first_read_answers_like_its_next_without_membarrier,
-    .init = without_membarrier)
-{
-	first_reads();
-}
-
-Test(read, nests_in_the_callers_own_section)
-{
-	nested_reads();
-}
-
-Test(read, nests_in_the_callers_own_section_without_membarrier,
-    .init = without_membarrier)
-{
-	nested_reads();
-}
-
-Test(read, wakes_a_grace_period_waiting_on_it)
-{
-	waking_reads();
-}
-
-Test(read, wakes_a_grace_period_waiting_on_it_without_membarrier,
-    .init = without_membarrier)
-{
-	waking_reads();
-}
-
-Test(read, leaves_a_thread_the_application_registered_to_it)
-{
-	own_thread_reads();
-}
-
-Test(read, leaves_a_thread_the_application_registered_to_it_without_membarrier,
-    .init = without_membarrier)
-{
-	own_thread_reads();
-}
+READ_TEST(a_threads_first_read_answers_like_its_next, first_reads)
+READ_TEST(nests_in_the_callers_own_section, nested_reads)
+READ_TEST(wakes_a_grace_period_waiting_on_it, waking_reads)
+READ_TEST(leaves_a_thread_the_application_registered_to_it, own_thread_reads)
