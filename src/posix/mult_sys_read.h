@@ -86,6 +86,7 @@ static inline int
 mult_sys_read_enter_fast(struct mult_sys_rd *rd)
 {
 	unsigned long *ctr = mult_posix_ctr;
+
 	if (__builtin_expect(ctr == (void *)0, 0))
 		return 0;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -112,6 +113,7 @@ static inline int
 mult_sys_read_exit_fast(struct mult_sys_rd rd)
 {
 	int wake;
+
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	__atomic_store_n(rd.ctr, 0UL, __ATOMIC_RELAXED);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
