@@ -5,15 +5,14 @@
  * Linear probing over 16-byte entries, in a table of any capacity. A slot
  * goes EMPTY -> live -> TOMB -> live again and never back to EMPTY, so a
  * probe never stops short of a key that is in the table. Removal marks the
- * value TOMB in place. A tombstone comes back to life for its own key any
- * number of times, and for one other key once: the writer stores the new
- * key, then the value (both release), and sets the slot's bit so its key
- * never changes again in this table. A reader loads key, value, key: it
- * can't pair one key with another's value, because a slot's keys are
- * EMPTY, k, then perhaps k2, each once, so a key seen twice was the key
- * all along (mult__ht_get()). Without the one rekey every new key went to
- * the end of its cluster, and a churned table (objects freed, others
- * numbered) was rebuilt half as often again (tests/unit/test_htab.c).
+ * value TOMB in place. A tombstone comes back to life for its own key, or
+ * for any key larger than its own: the writer stores the new key, then the
+ * value (both release). A reader loads key, value, key: it can't pair one
+ * key with another's value, because a slot's key only rises, so a key
+ * seen twice was the key all along (mult__ht_get()). A new key that
+ * could only take an empty slot went to the end of its cluster, and a
+ * churned table (objects freed, others numbered) was rebuilt far more
+ * often (tests/unit/test_htab.c).
  * Space held by tombstones comes back when the writer rebuilds the table
  * into a new block and publishes it; readers still in the old block see the
  * state as it was just before, which is a linearizable answer.
@@ -28,34 +27,20 @@ mult__ht_new(struct mult_space *sp, uint32_t cap)
 	struct mult__htab *t;
 
 	MULT__ASSERT(cap >= 8);
-	t = mult__alloc(sp, sizeof(*t) + (size_t)cap * sizeof(t->e[0]) +
-	    ((size_t)cap + 31) / 32 * sizeof(uint32_t));
+	t = mult__alloc(sp, sizeof(*t) + (size_t)cap * sizeof(t->e[0]));
 	if (t != NULL)
 		t->cap = cap;
 	return t;
 }
 
-/* The writer's bits after the entries: slot i has had its one rekey. */
-static uint32_t *
-mult__ht_word(struct mult__htab *t, uint32_t i)
-{
-	return &((uint32_t *)(void *)&t->e[t->cap])[i / 32];
-}
-
-static int
-mult__ht_rekeyed(struct mult__htab *t, uint32_t i)
-{
-	return (*mult__ht_word(t, i) >> (i % 32)) & 1;
-}
-
 /*
- * The slot an insert of key takes: the first on its probe that can, its
- * own tombstone (revived in place, so a key that comes and goes, an
- * object freed and numbered again, costs no slot), another key's
- * tombstone that has not been rekeyed yet, or the empty slot that ends
- * the probe. With whole set the probe goes on to that empty slot and
- * returns NULL if key is live: a check and an insert in one probe.
- * Without, the caller knows key is not live. Capacity was reserved.
+ * The slot an insert of key takes: the first on its probe that can, a
+ * tombstone of key or of a smaller key (revived in place, so a key that
+ * comes and goes, an object freed and numbered again, costs no slot), or
+ * the empty slot that ends the probe. With whole set the probe goes on to
+ * that empty slot and returns NULL if key is live: a check and an insert
+ * in one probe. Without, the caller knows key is not live. Capacity was
+ * reserved.
  */
 struct mult__hent *
 mult__ht_place(struct mult__htab *t, uint64_t seed, uint64_t key, int whole)
@@ -73,8 +58,7 @@ mult__ht_place(struct mult__htab *t, uint64_t seed, uint64_t key, int whole)
 				return NULL;
 			continue;
 		}
-		if (at == NULL && (e->key == key ||
-		    !mult__ht_rekeyed(t, i))) {
+		if (at == NULL && e->key <= key) {
 			at = e;
 			if (!whole)
 				return at;
@@ -95,13 +79,10 @@ mult__ht_insert_at(struct mult__htab *t, struct mult__hent *e, uint64_t key,
 		mult__store_rel(&e->key, key);
 		t->used++;
 	} else {
-		MULT__ASSERT(e->val == MULT__HT_TOMB);
-		if (e->key != key) {
-			MULT__ASSERT(!mult__ht_rekeyed(t, i));
-			*mult__ht_word(t, i) |= (uint32_t)1 << (i % 32);
+		MULT__ASSERT(e->val == MULT__HT_TOMB && e->key <= key);
+		if (e->key != key)
 			/* release: a reader that sees key sees TOMB, not k's value */
 			mult__store_rel(&e->key, key);
-		}
 		mult__store_rel(&e->val, val);
 	}
 	t->live++;
@@ -130,8 +111,7 @@ mult__ht_remove(struct mult__htab *t, struct mult__hent *e)
  * the load (tombstones included) at most 4/5. A rebuilt table holds the
  * live entries at 11/20 of its capacity: inserts amortize (a quarter of
  * its slots fill before the next rebuild), probes stay short, and a table
- * never holds more than 16.125 / 0.55 = 29.3 bytes an entry (a slot is 16
- * bytes and the writer's bit). It is published in
+ * never holds more than 16 / 0.55 = 29.1 bytes an entry. It is published in
  * place of the old one, which is retired: readers' answers don't change.
  * Returns 0 or MULT_ENOMEM with *tp unchanged.
  */

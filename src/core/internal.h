@@ -29,11 +29,11 @@ struct mult__blk {
 
 /*
  * Key 0 is EMPTY; a value of MULT__HT_TOMB is a deleted entry. A slot's
- * key changes at most once within one table: a tombstone comes back to
- * life for its own key any number of times, and for one other key once
- * (the writer keeps a bit a slot). A reader that loads a slot's key, then
- * its value, then the key again and sees the same key both times read a
- * value of that key: the key can't have gone and come back in between.
+ * key only rises within one table: a tombstone comes back to life for its
+ * own key, or for any larger one, any number of times. A reader that
+ * loads a slot's key, then its value, then the key again and sees the
+ * same key both times read a value of that key: a key that has left a
+ * slot can't come back to it.
  */
 #define MULT__HT_TOMB MULT__U64_MAX
 
@@ -55,7 +55,7 @@ struct mult__htab {
 	char apart[MULT__CACHELINE];
 	uint32_t cap;    /* slots: at least 8, any number */
 	uint32_t pad;
-	struct mult__hent e[];   /* then the writer's bits: slots rekeyed */
+	struct mult__hent e[];
 };
 
 /* ---- radix tree: numbered identities -> objects ------------------------- */
