@@ -10,9 +10,9 @@
  * value (both release). A reader loads key, value, key: it can't pair one
  * key with another's value, because a slot's key only rises, so a key
  * seen twice was the key all along (mult__ht_get()). A new key that
- * could only take an empty slot went to the end of its cluster, and a
- * churned table (objects freed, others numbered) was rebuilt far more
- * often (tests/unit/test_htab.c).
+ * could only take an empty slot would go to the end of its cluster, and
+ * a churned table (objects freed, others numbered) would be rebuilt half
+ * as often again (tests/unit/test_htab.c).
  * Space held by tombstones comes back when the writer rebuilds the table
  * into a new block and publishes it; readers still in the old block see the
  * state as it was just before, which is a linearizable answer.
