@@ -23,7 +23,8 @@ import ctypes
 import os
 
 __all__ = [
-    "MultError", "Space", "Usage", "Violation", "strerror", "version",
+    "MultError", "NumRef", "Space", "Usage", "Violation", "strerror",
+    "version",
     "HOST", "UNLIMITED", "RANGE", "NUMBERED", "VALUE", "EXCLUSIVE",
     "SHARED", "INHERIT", "FEDERATED",
 ]
@@ -116,6 +117,9 @@ def _load():
         "mult_num_lookup_many": (I, [P(_u64), P(_size), sp, _u64, _u32,
                                      P(_u64), _size]),
         "mult_num_number": (I, [P(_u64), sp, _u64, _u32, _u64]),
+        "mult_num_ref_get": (I, [P(vp), sp, _u64, _u32]),
+        "mult_num_ref_put": (None, [vp]),
+        "mult_num_ref_lookup": (I, [P(_u64), vp, _u64]),
         "mult_value_set": (I, [sp, _u64, _u32, s, vp, _size]),
         "mult_value_get": (I, [vp, _size, P(_size), sp, _u64, _u32, s]),
         "mult_value_unset": (I, [sp, _u64, _u32, s]),
@@ -197,11 +201,14 @@ class Space:
 
     def __init__(self):
         self._sp = ctypes.c_void_p()
+        self._refs = set()
         _check(_lib.mult_space_create(ctypes.byref(self._sp), None),
                "mult_space_create")
 
     def close(self):
         if self._sp:
+            for ref in list(self._refs):
+                ref.put()
             _lib.mult_space_destroy(self._sp)
             self._sp = ctypes.c_void_p()
 
@@ -339,6 +346,13 @@ class Space:
     def num_number(self, viewer, dom, obj):
         return self._out("mult_num_number", _u64, viewer, dom, obj)
 
+    def num_ref(self, inst, dom):
+        """A NumRef: a held reference to inst's objects in dom."""
+        ref = ctypes.c_void_p()
+        _check(_lib.mult_num_ref_get(ctypes.byref(ref), self._sp, inst, dom),
+               "mult_num_ref_get")
+        return NumRef(self, ref)
+
     # -- value domains
 
     def value_set(self, inst, dom, key, val):
@@ -390,3 +404,34 @@ class Space:
         if rc == ECORRUPT:  # noqa: F821 (set from ERRORS)
             raise Violation(v)
         _check(rc, "mult_verify")
+
+
+class NumRef:
+    """mult_num_ref_get()'s reference: lookup() until put().
+
+    It stays usable after its instance is destroyed (lookup() then raises
+    MultError with ESTALE). Use it as a context manager, or call put(); the
+    space puts the references still held when it is closed.
+    """
+
+    def __init__(self, space, ref):
+        self._space, self._ref = space, ref
+        space._refs.add(self)
+
+    def lookup(self, ident):
+        out = _u64()
+        _check(_lib.mult_num_ref_lookup(ctypes.byref(out), self._ref, ident),
+               "mult_num_ref_lookup")
+        return out.value
+
+    def put(self):
+        if self._ref:
+            _lib.mult_num_ref_put(self._ref)
+            self._ref = ctypes.c_void_p()
+            self._space._refs.discard(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.put()

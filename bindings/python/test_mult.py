@@ -178,6 +178,24 @@ class TestLibrary(Base):
                          self.pid, 0xa1)
         self.sp.verify()
 
+    def test_num_ref_outlives_its_instance(self):
+        ct = self.sp.instance_create(mult.HOST, "ct")
+        self.sp.num_alloc(ct, self.pid, 0xc1)
+        with self.sp.num_ref(ct, self.pid) as ref:
+            self.assertEqual(ref.lookup(1), 0xc1)
+            self.assertFails(mult.ENOENT, ref.lookup, 2)
+            self.sp.instance_destroy(ct)
+            self.assertFails(mult.ESTALE, ref.lookup, 1)
+        self.assertFails(mult.EKIND, self.sp.num_ref, mult.HOST, self.uid)
+        self.assertFails(mult.ESTALE, self.sp.num_ref, ct, self.pid)
+        # a reference still held when the space closes is put first
+        sp = mult.Space()
+        pid = sp.domain("pid", mult.NUMBERED, 1, 100)
+        held = sp.num_ref(mult.HOST, pid)
+        sp.close()
+        held.put()
+        self.sp.verify()
+
     def test_space_closes_once(self):
         sp = mult.Space()
         sp.close()

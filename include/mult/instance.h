@@ -53,7 +53,9 @@ MULT_API int mult_instance_create(uint64_t *out, struct mult_space *sp,
  * Destroy an instance and all its descendants: their allotments return to
  * the destroyed instance's parent; their maps, objects and values go. Safe
  * while readers use the instance: they see it whole or get #MULT_ESTALE,
- * and its memory is reclaimed only after they have left.
+ * and its memory is reclaimed only after they have left. References from
+ * mult_num_ref_get() stay valid, and lookups through them answer
+ * #MULT_ESTALE until they are put.
  *
  * @param sp    the space.
  * @param inst  the instance.

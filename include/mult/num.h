@@ -13,6 +13,9 @@
 extern "C" {
 #endif
 
+/** A counted reference to an instance's state in a numbered domain. */
+struct mult_num_ref;
+
 /**
  * Number @p obj in @p inst and in every ancestor up to the host. Each level
  * picks its identity by cyclic next-fit over the co-domain, as pid
@@ -85,6 +88,48 @@ MULT_API int mult_num_lookup(uint64_t *obj, struct mult_space *sp,
 MULT_API int mult_num_lookup_many(uint64_t *objs, size_t *found,
     struct mult_space *sp, uint64_t inst, uint32_t dom, const uint64_t *ids,
     size_t n);
+
+/**
+ * A counted reference to @p inst's objects in @p dom, for a caller that
+ * looks up many identities in one instance over time, as a kernel holds a
+ * task's pid namespace: mult_num_ref_lookup() then skips finding the
+ * instance and the domain on every call. The reference stays valid until
+ * mult_num_ref_put(), also after @p inst is destroyed: from that destroy
+ * on, lookups through it answer #MULT_ESTALE. The space's destroy frees
+ * the references still held: none may be used or put after it. Takes the
+ * space's writer lock.
+ *
+ * @param ref   receives the reference; untouched on error.
+ * @param sp    the space.
+ * @param inst  the instance.
+ * @param dom   a numbered domain.
+ * @return 0; #MULT_EINVAL (NULL argument, no such domain); #MULT_EKIND;
+ *         #MULT_ENOENT or #MULT_ESTALE (no such instance); #MULT_ENOMEM.
+ */
+MULT_API int mult_num_ref_get(struct mult_num_ref **ref,
+    struct mult_space *sp, uint64_t inst, uint32_t dom);
+
+/**
+ * Drop a reference that mult_num_ref_get() gave. NULL is a no-op. Takes
+ * the space's writer lock; no lookup through @p ref may follow.
+ *
+ * @param ref  the reference, or NULL.
+ */
+MULT_API void mult_num_ref_put(struct mult_num_ref *ref);
+
+/**
+ * mult_num_lookup() through a reference: the object that identity @p id
+ * names in the reference's instance. Lock-free, O(1), and the same answer
+ * mult_num_lookup() gives, with less to find.
+ *
+ * @param obj  receives the object.
+ * @param ref  a reference from mult_num_ref_get().
+ * @param id   the identity; any value, in or out of the domain.
+ * @return 0; #MULT_EINVAL (NULL argument); #MULT_ENOENT; #MULT_ESTALE
+ *         (the instance was destroyed).
+ */
+MULT_API int mult_num_ref_lookup(uint64_t *obj,
+    const struct mult_num_ref *ref, uint64_t id);
 
 /**
  * The identity @p viewer sees for @p obj. Lock-free, O(1). Only objects

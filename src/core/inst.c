@@ -173,6 +173,8 @@ found:
 		if (ds == NULL)
 			return MULT_ENOMEM;
 		ds->limit = MULT_UNLIMITED;
+		ds->lo = sp->doms[dom]->lo;
+		ds->top = sp->doms[dom]->radix_top;
 		mult__store_rel(at, ds);
 	}
 	*out = ds;
@@ -192,6 +194,15 @@ mult__ds_release(struct mult_space *sp, struct mult__ds *ds, int now)
 	rel(sp, ds->objs);
 	mult__value_release(sp, ds->vals, now);
 	mult__radix_retire(sp, ds->ids, ds->leaves, now);
+	if (!now && ds->refs != 0) {
+		/*
+		 * Held (mult_num_ref_get()): mult__num_orphan() took what its
+		 * readers read; the last mult_num_ref_put() retires the rest.
+		 */
+		MULT__ASSERT(ds->gone && ds->ids == 0 && ds->objs == NULL);
+		ds->leaves = NULL;
+		return;
+	}
 	rel(sp, ds);
 }
 
@@ -420,7 +431,18 @@ mult_instance_destroy(struct mult_space *sp, uint64_t id)
 			c->doomed = 0;
 		goto out;
 	}
-	/* Commit. First make the subtree unreachable by id and by name. */
+	/*
+	 * Commit. First the states that references hold (mult_num_ref_get()):
+	 * from here they answer MULT_ESTALE. Then make the subtree
+	 * unreachable by id and by name.
+	 */
+	for (c = in; c != NULL; c = mult__subtree_next(in, c))
+		for (d = 0; d < sp->ndoms; d++) {
+			struct mult__ds *ds = mult__ds_get(c, d);
+
+			if (ds != NULL && ds->refs != 0)
+				mult__num_orphan(sp, ds);
+		}
 	for (c = in; c != NULL; c = mult__subtree_next(in, c)) {
 		mult__slot_release(sp, c);
 		if (c->name_hash != 0)

@@ -232,11 +232,19 @@ struct mult__ds {
 	                               its identities (mult__num_at()) */
 	/* value */
 	struct mult__vtab *vals;    /* published */
+	/* numbered: for a read through a reference (struct mult_num_ref) */
+	uint64_t lo;                /* the domain's, set at creation */
+	uint32_t top;               /* the domain's radix_top, likewise */
+	uint32_t gone;              /* published: its instance was destroyed
+	                               while references were held */
 	/*
 	 * Below: what every write changes, a cache line away from the
 	 * pointers above that every read follows.
 	 */
 	char apart[MULT__CACHELINE];
+	uint64_t refs;              /* writer: references (mult_num_ref_get()) */
+	struct mult__ds *onext, *oprev; /* writer: the space's orphans, once
+	                               gone (mult__num_orphan()) */
 	uint64_t cursor;            /* writer: next identity to try, - lo */
 	uint64_t pending;           /* writer: identity chosen during an alloc */
 	struct mult__rnode *pending_leaf; /* writer: the leaf of pending */
@@ -420,6 +428,8 @@ struct mult_space {
 	struct mult_allocator al;
 	uint32_t free_slot;         /* writer: head of the free slot list */
 	uint32_t next_slot;         /* writer: first never-used slot */
+	struct mult__ds *orphans;   /* writer: held states of destroyed
+	                               instances (mult__num_orphan()) */
 	/* Below: what every read reads, a line from the writer's slots. */
 	char apart[MULT__CACHELINE];
 	uint64_t seed;
@@ -511,6 +521,8 @@ int mult__owners_rebuild(struct mult_space *sp, struct mult__dom *d,
 
 void mult__num_unlink(struct mult_space *sp, struct mult__inst *in,
     uint32_t dom);
+void mult__num_orphan(struct mult_space *sp, struct mult__ds *ds);
+void mult__num_orphans_free(struct mult_space *sp);
 void mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
     void (*rel)(struct mult_space *, void *));
 void mult__num_pool_free(struct mult_space *sp, struct mult__dom *d);

@@ -320,6 +320,46 @@ mult__num_unlink(struct mult_space *sp, struct mult__inst *in, uint32_t dom)
 			}
 }
 
+/*
+ * ds's instance is being destroyed while references hold ds (before its
+ * slot is released): ds stays, and what its readers read goes. First the
+ * objects, as if freed (a reader still in the old tree or hash answers as
+ * just before; they are retired, not freed), then gone: so a reader that
+ * reads gone set (an acquire) finds no object after, and once one reader
+ * has answered MULT_ESTALE every later read does. The leaves stay, for
+ * mult__num_unlink() reads them; mult__ds_release() retires them.
+ */
+void
+mult__num_orphan(struct mult_space *sp, struct mult__ds *ds)
+{
+	uintptr_t r = ds->ids;
+	uint32_t k;
+
+	MULT__REPLACE(sp, ds->objs, NULL);
+	mult__store_rel(&ds->ids, 0);
+	for (k = 0; k < MULT__RLOW; k++)
+		mult__store_rel(&ds->low[k], NULL);
+	mult__radix_retire(sp, r, NULL, 0);
+	mult__store_rel(&ds->gone, 1);
+	ds->oprev = NULL;
+	ds->onext = sp->orphans;
+	if (sp->orphans != NULL)
+		sp->orphans->oprev = ds;
+	sp->orphans = ds;
+}
+
+/* Space destruction: the states that references still hold go too. */
+void
+mult__num_orphans_free(struct mult_space *sp)
+{
+	while (sp->orphans != NULL) {
+		struct mult__ds *ds = sp->orphans;
+
+		sp->orphans = ds->onext;
+		mult__free(sp, ds);
+	}
+}
+
 /* The host's hash goes: so do the records of the objects still in it. */
 void
 mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
@@ -359,7 +399,8 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 		o = mult__radix_get_low(&ds->ids, ds->low, &d->radix_top,
 		    id - d->lo);
 	if (o == 0)
-		return MULT_ENOENT;
+		return ds != NULL && mult__load_acq(&ds->gone) ? MULT_ESTALE :
+		    MULT_ENOENT;
 	*obj = o;
 	return 0;
 }
@@ -374,6 +415,87 @@ mult_num_lookup(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	if (obj == NULL)
 		return MULT_EINVAL;
 	MULT__READ_RETURN(mult__num_lookup, (obj, sp, inst, dom, id));
+}
+
+/*
+ * A reference is the (instance, domain) state itself, kept by its count
+ * past its instance's destroy (mult__num_orphan(), mult__ds_release()).
+ */
+static struct mult__ds *
+mult__ref_ds(const struct mult_num_ref *ref)
+{
+	return (struct mult__ds *)(uintptr_t)(const void *)ref;
+}
+
+int
+mult_num_ref_get(struct mult_num_ref **ref, struct mult_space *sp,
+    uint64_t inst, uint32_t dom)
+{
+	struct mult__dom *d;
+	struct mult__inst *in;
+	struct mult__ds *ds;
+	int err;
+
+	if (ref == NULL || sp == NULL)
+		return MULT_EINVAL;
+	mult_sys_lock(sp->lock);
+	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d,
+	    &in)) == 0 && (err = mult__ds_prepare(sp, in, dom, &ds)) == 0) {
+		ds->refs++;
+		*ref = (struct mult_num_ref *)(void *)ds;
+	}
+	mult_sys_unlock(sp->lock);
+	return err;
+}
+
+void
+mult_num_ref_put(struct mult_num_ref *ref)
+{
+	struct mult__ds *ds = mult__ref_ds(ref);
+	struct mult_space *sp;
+
+	if (ds == NULL)
+		return;
+	sp = ds->blk.sp;
+	mult_sys_lock(sp->lock);
+	MULT__ASSERT(ds->refs != 0);
+	/* Retired, not freed: a reader may still be on its way out. */
+	if (--ds->refs == 0 && ds->gone) {
+		if (ds->oprev != NULL)
+			ds->oprev->onext = ds->onext;
+		else
+			sp->orphans = ds->onext;
+		if (ds->onext != NULL)
+			ds->onext->oprev = ds->oprev;
+		mult__retire(sp, ds);
+	}
+	mult_sys_unlock(sp->lock);
+}
+
+MULT__READ_BODY
+mult__num_ref_lookup_in(uint64_t *obj, const struct mult__ds *ds, uint64_t id)
+{
+	uint64_t o = mult__radix_get_low(&ds->ids, ds->low, &ds->top,
+	    id - ds->lo);
+
+	if (o == 0)
+		return mult__load_acq(&ds->gone) ? MULT_ESTALE : MULT_ENOENT;
+	*obj = o;
+	return 0;
+}
+
+MULT__READ_SLOW(mult__num_ref_lookup, (uint64_t *obj,
+    const struct mult__ds *ds, uint64_t id), (obj, ds, id))
+
+int
+mult_num_ref_lookup(uint64_t *obj, const struct mult_num_ref *ref,
+    uint64_t id)
+{
+	const struct mult__ds *ds = mult__ref_ds(ref);
+
+	if (obj == NULL || ds == NULL)
+		return MULT_EINVAL;
+	MULT__READ_RETURN(mult__num_ref_lookup, (obj, ds, id));
 }
 
 /*
@@ -438,8 +560,13 @@ mult_num_lookup_many(uint64_t *objs, size_t *found, struct mult_space *sp,
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		goto out;
 	ds = mult__ds_get(in, dom);
-	if (ds != NULL)
+	if (ds != NULL) {
 		r = mult__load_acq(&ds->ids);
+		if (mult__load_acq(&ds->gone)) {
+			err = MULT_ESTALE;
+			goto out;
+		}
+	}
 	/* The last offset the tree can hold: the span's, or its root's. */
 	shift = mult__rshift(r, d->radix_top);
 	last = d->last;
@@ -510,7 +637,7 @@ mult__num_number_in(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	    !mult__num_at(v, in->depth, &nr) ||
 	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&
 	    mult__radix_get_low(&ds->ids, ds->low, &d->radix_top, nr) != obj))
-		return MULT_ENOENT;
+		return mult__load_acq(&ds->gone) ? MULT_ESTALE : MULT_ENOENT;
 	*id = d->lo + nr;
 	return 0;
 }

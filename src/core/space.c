@@ -74,6 +74,7 @@ mult_space_destroy(struct mult_space *sp)
 	/* Callbacks queued by earlier writes use sp->al: let them finish. */
 	mult_sys_barrier();
 	mult__inst_destroy_all(sp);
+	mult__num_orphans_free(sp);
 	for (i = 0; i < sp->ndoms; i++) {
 		mult__free(sp, sp->doms[i]->owners);
 		mult__obkt_free(sp, sp->doms[i]);

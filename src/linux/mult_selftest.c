@@ -167,6 +167,7 @@ st_numbered(struct st *st)
 	struct mult_space *sp = NULL;
 	uint64_t a, b, c, id, ha, hb, obj;
 	uint64_t ids[4], objs[4];
+	struct mult_num_ref *ref = NULL;
 	size_t found;
 	uint32_t pid;
 
@@ -211,12 +212,22 @@ st_numbered(struct st *st)
 	(void)mult_num_lookup(&obj, sp, c, pid, 1);
 	rcu_read_unlock();
 	C(id == 2 && obj == 0xc1);
+	/* A held reference, as a task holds its pid namespace. */
+	T(0, mult_num_ref_get(&ref, sp, c, pid));
+	T(0, mult_num_ref_lookup(&obj, ref, 1));
+	C(obj == 0xc1);
 	T(MULT_ENOENT, mult_num_free(sp, a, pid, 0xc1));
 	T(0, mult_num_free(sp, c, pid, 0xc1));
 	T(MULT_ENOENT, mult_num_lookup(&obj, sp, a, pid, 2));
+	T(MULT_ENOENT, mult_num_ref_lookup(&obj, ref, 1));
+	T(0, mult_instance_destroy(sp, c));
+	T(MULT_ESTALE, mult_num_ref_lookup(&obj, ref, 1));
+	mult_num_ref_put(ref);
+	ref = NULL;
 	T(MULT_EINVAL, mult_num_alloc(&id, sp, a, pid, 0));
 	VERIFY(sp);
 out:
+	mult_num_ref_put(ref);
 	mult_space_destroy(sp);
 }
 

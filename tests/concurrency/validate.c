@@ -7,7 +7,8 @@
  * derived from the instance's slot and generation, so a reader can tell a
  * right answer from a torn value, a half-written map or another instance's
  * resource. Readers hammer every read function, with live ids and with ids
- * they saw earlier (now often stale), and fail on any wrong answer.
+ * they saw earlier (now often stale), and through references they hold to
+ * those (mult_num_ref_get()), and fail on any wrong answer.
  *
  * A plain program (no Criterion, which can't run under ThreadSanitizer):
  *   validate [-r READERS] [-w WRITERS] [-t SECONDS] [-s SEED]
@@ -243,6 +244,8 @@ writer(void *arg)
 struct reader {
 	uint64_t seed;
 	uint64_t old[16];   /* ids seen before: many will be stale */
+	struct mult_num_ref *ref[16]; /* to old[k]'s pids, or NULL */
+	int dead[16];       /* old[k] was seen destroyed */
 	unsigned long n;
 };
 
@@ -368,6 +371,56 @@ read_one(struct reader *r, uint64_t id)
 	atomic_fetch_add(&reads_ok, 1);
 }
 
+/*
+ * Through a held reference to an instance (often destroyed by now): one of
+ * its own objects or none; and once the instance is seen destroyed, by id
+ * or through the reference, MULT_ESTALE from then on, both ways.
+ */
+static void
+read_ref(struct reader *r, unsigned k)
+{
+	uint64_t id = r->old[k], x = 1 + rnd(&r->seed) % (PIDS + 8), obj, o2;
+	struct mult_instance_info info;
+	int err, was_dead = r->dead[k];
+
+	if (r->ref[k] == NULL)
+		return;
+	if (!was_dead && mult_instance_info(&info, sp, id) == MULT_ESTALE)
+		was_dead = 1;
+	err = mult_num_ref_lookup(&obj, r->ref[k], x);
+	if (err == 0 && was_dead)
+		fail("a reference answers after its instance was destroyed",
+		    id, x, obj);
+	else if (err == 0 && !obj_is_of(obj, id))
+		fail("reference: another instance's object", id, x, obj);
+	else if (err == MULT_ENOENT && was_dead)
+		fail("a reference is live after its instance was destroyed",
+		    id, x, 0);
+	else if (err == MULT_ESTALE) {
+		was_dead = 1;
+		err = mult_num_lookup(&o2, sp, id, pid, x);
+		if (err != MULT_ESTALE)
+			fail("by id live after its reference went stale", id,
+			    x, (uint64_t)-err);
+	} else if (err != 0 && err != MULT_ENOENT)
+		fail("reference lookup", id, (uint64_t)-err, 0);
+	r->dead[k] = was_dead;
+}
+
+/* Hold a reference to old[k]'s pids (none if it has gone already). */
+static void
+ref_take(struct reader *r, unsigned k)
+{
+	int err = mult_num_ref_get(&r->ref[k], sp, r->old[k], pid);
+
+	if (err != 0) {
+		r->ref[k] = NULL;
+		if (err != MULT_ESTALE)
+			fail("ref_get", r->old[k], (uint64_t)-err, 0);
+	}
+	r->dead[k] = 0;
+}
+
 /* Federated peers never see each other's pids. */
 static void
 read_peer(struct reader *r)
@@ -397,8 +450,11 @@ reader(void *arg)
 
 		read_one(r, id);
 		read_one(r, r->old[k]);   /* often destroyed by now */
+		read_ref(r, k);
 		read_peer(r);
+		mult_num_ref_put(r->ref[k]);
 		r->old[k] = id;
+		ref_take(r, k);
 		r->n++;
 	}
 	return NULL;
@@ -445,8 +501,10 @@ run(int readers, int writers, int seconds, uint64_t seed)
 	setup();
 	for (i = 0; i < readers; i++) {
 		r[i].seed = seed * 2654435761u + (uint64_t)i + 1;
-		for (j = 0; j < 16; j++)
+		for (j = 0; j < 16; j++) {
 			r[i].old[j] = atomic_load(&pool[j]);
+			ref_take(&r[i], (unsigned)j);
+		}
 		r[i].n = 0;
 		pthread_create(&rt[i], NULL, reader, &r[i]);
 	}
@@ -460,6 +518,9 @@ run(int readers, int writers, int seconds, uint64_t seed)
 		pthread_join(rt[i], NULL);
 		nreads += r[i].n;
 	}
+	for (i = 0; i < readers; i++)
+		for (j = 0; j < 16; j++)
+			mult_num_ref_put(r[i].ref[j]);
 	for (i = 0; i < writers; i++) {
 		pthread_join(wt[i], NULL);
 		nwrites += w[i].ops;

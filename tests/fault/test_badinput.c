@@ -609,6 +609,28 @@ t_num(struct rich *r, uint64_t stale, uint64_t never, uint64_t other)
 	BAD(sp, MULT_ENOENT, mult_num_number(&id, sp, r->c2, r->pid, r->c_obj));
 	BAD(sp, MULT_ENOENT, mult_num_number(&id, sp, r->f1, r->pid, f2_obj));
 	BAD(sp, MULT_ENOENT, mult_num_number(&id, sp, r->b2, r->pid, r->c_obj));
+	{
+		struct mult_num_ref *ref = NULL, *held = NULL;
+
+		BAD(sp, MULT_EINVAL, mult_num_ref_get(NULL, sp, r->c, r->pid));
+		BAD(sp, MULT_EINVAL, mult_num_ref_get(&ref, NULL, r->c, r->pid));
+		BAD(sp, MULT_EINVAL, mult_num_ref_get(&ref, sp, r->c, 7));
+		BAD(sp, MULT_EKIND, mult_num_ref_get(&ref, sp, r->c, r->uid));
+		BAD(sp, MULT_EKIND, mult_num_ref_get(&ref, sp, r->c,
+		    r->sysctl));
+		BAD(sp, MULT_ESTALE, mult_num_ref_get(&ref, sp, stale, r->pid));
+		BAD(sp, MULT_ENOENT, mult_num_ref_get(&ref, sp, never, r->pid));
+		CHECK(ref == NULL, "a failed mult_num_ref_get wrote *ref");
+		OK(mult_num_ref_get(&held, sp, r->c, r->pid));
+		o = 0x5a;
+		BAD(sp, MULT_EINVAL, mult_num_ref_lookup(NULL, held, 1));
+		BAD(sp, MULT_EINVAL, mult_num_ref_lookup(&o, NULL, 1));
+		BAD(sp, MULT_ENOENT, mult_num_ref_lookup(&o, held, 0));
+		BAD(sp, MULT_ENOENT, mult_num_ref_lookup(&o, held, 65));
+		BAD(sp, MULT_ENOENT, mult_num_ref_lookup(&o, held, U64MAX));
+		CHECK(o == 0x5a, "a failed mult_num_ref_lookup wrote *obj");
+		mult_num_ref_put(held);
+	}
 }
 
 /* A full numbered domain, and an instance at its limit. */

@@ -139,6 +139,32 @@ ck_destroy_b(struct rich *r)
 	    "cpu 0 back to a");
 }
 
+/* The same with references held to states in the subtree. */
+static struct mult_num_ref *g_ref[2];
+static uint32_t g_dom;
+
+static void
+su_refs_in_b(struct rich *r)
+{
+	MUST(mult_num_ref_get(&g_ref[0], r->sp, r->c, r->pid));
+	MUST(mult_num_ref_get(&g_ref[1], r->sp, r->b, r->pid));
+}
+
+static void
+ck_refs_in_b(struct rich *r)
+{
+	uint64_t o;
+	int i;
+
+	ck_destroy_b(r);
+	for (i = 0; i < 2; i++) {
+		CHECK(mult_num_ref_lookup(&o, g_ref[i], 1) == MULT_ESTALE,
+		    "reference %d stale", i);
+		mult_num_ref_put(g_ref[i]);
+		g_ref[i] = NULL;
+	}
+}
+
 static int
 op_destroy_a(struct rich *r)
 {
@@ -272,6 +298,55 @@ op_num_x(struct rich *r)
 	return mult_num_alloc(&g_out, r->sp, r->x, r->pid, 0xabcdef);
 }
 
+/* num_ref_get: the instance's state made for it */
+static int
+op_ref_x(struct rich *r)
+{
+	return mult_num_ref_get(&g_ref[0], r->sp, r->x, r->pid);
+}
+
+static void
+ck_ref_x(struct rich *r)
+{
+	uint64_t o;
+
+	CHECK(mult_num_ref_lookup(&o, g_ref[0], 1) == MULT_ENOENT, "empty");
+	MUST(mult_num_alloc(&o, r->sp, r->x, r->pid, 0xabcdef));
+	CHECK(mult_num_ref_lookup(&o, g_ref[0], 1) == 0 && o == 0xabcdef,
+	    "the reference sees a later allocation");
+	mult_num_ref_put(g_ref[0]);
+	g_ref[0] = NULL;
+}
+
+/* ... and in a domain made after the instance, through its vector */
+static void
+su_x_then_dom(struct rich *r)
+{
+	struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(MULT_KIND_NUMBERED,
+	    1, 1000);
+
+	su_x_under_b2(r);
+	MUST(mult_domain_create(&g_dom, r->sp, "tid", &o));
+}
+
+static int
+op_ref_x_new_dom(struct rich *r)
+{
+	return mult_num_ref_get(&g_ref[0], r->sp, r->x, g_dom);
+}
+
+static void
+ck_ref_x_new_dom(struct rich *r)
+{
+	uint64_t o;
+
+	MUST(mult_num_alloc(&o, r->sp, r->x, g_dom, 0xabcdef));
+	CHECK(mult_num_ref_lookup(&o, g_ref[0], 1) == 0 && o == 0xabcdef,
+	    "the reference sees a later allocation");
+	mult_num_ref_put(g_ref[0]);
+	g_ref[0] = NULL;
+}
+
 /* f2's object table one insert short of growing. */
 static void
 su_f2_objs_full(struct rich *r)
@@ -387,6 +462,8 @@ static const struct op ops[] = {
 	{ "instance_create(slot directory full)", su_slots_full, op_inst_plain,
 	    NULL },
 	{ "instance_destroy(b subtree)", NULL, op_destroy_b, ck_destroy_b },
+	{ "instance_destroy(b subtree, references held)", su_refs_in_b,
+	    op_destroy_b, ck_refs_in_b },
 	{ "instance_destroy(a subtree)", NULL, op_destroy_a, NULL },
 	{ "instance_destroy(f1 federated)", NULL, op_destroy_f1, NULL },
 	{ "allot_grant(uid, fresh instance)", su_x_under_a, op_grant_uid, NULL },
@@ -404,6 +481,9 @@ static const struct op ops[] = {
 	{ "num_alloc(hash grows)", su_f2_objs_full, op_num_f2, NULL },
 	{ "num_alloc(depth 3, new subtree)", su_c_to_4096, op_num_c, NULL },
 	{ "num_free(depth 3)", NULL, op_num_free_c, NULL },
+	{ "num_ref_get(new state)", su_x_under_b2, op_ref_x, ck_ref_x },
+	{ "num_ref_get(domain after instance)", su_x_then_dom, op_ref_x_new_dom,
+	    ck_ref_x_new_dom },
 	{ "value_set(depth 3, new state)", NULL, op_val_new_depth3, NULL },
 	{ "value_set(host, replace)", NULL, op_val_replace_host, NULL },
 	{ "value_set(empty value)", NULL, op_val_empty, NULL },

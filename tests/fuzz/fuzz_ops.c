@@ -4,9 +4,10 @@
  * domains of every kind; any instance handle, domain index, count or range
  * may be invalid. After every write mult_verify() must pass; every return
  * code must be 0 or a MULT_E* code; reads must agree with each other
- * (down/up and lookup/number are inverse); and a write that fails with
- * MULT_ENOMEM (an opcode arms the allocator to fail) must leave the
- * canonical dump unchanged. Any violation abort()s.
+ * (down/up and lookup/number are inverse, a held reference's lookup is
+ * the by-id one); and a write that fails with MULT_ENOMEM (an opcode arms
+ * the allocator to fail) must leave the canonical dump unchanged. Any
+ * violation abort()s.
  *
  * Built as a libFuzzer target with -DMULT_FUZZ=ON (clang), and as a plain
  * replay program (replay.c) that every ctest run feeds the corpus.
@@ -58,6 +59,9 @@ struct fz {
 	uint64_t slot[NSLOT];
 	uint32_t ndoms;
 	uint64_t lo[NDOM + 8], hi[NDOM + 8];
+	struct mult_num_ref *ref[4];    /* held references, or NULL */
+	uint64_t ref_inst[4];
+	uint32_t ref_dom[4];
 	int kind[NDOM + 8];
 };
 
@@ -234,6 +238,22 @@ reads(struct in *in, struct fz *z)
 		if (rc == 0 && hits != found)
 			die("num_lookup_many miscounted", rc);
 	}
+	/* Through each held reference: what the by-id lookup answers. */
+	{
+		unsigned k;
+		int rk;
+
+		for (k = 0; k < 4; k++) {
+			if (z->ref[k] == NULL)
+				continue;
+			rc = mult_num_ref_lookup(&v, z->ref[k], a);
+			check_rc(rc, "num_ref_lookup");
+			rk = mult_num_lookup(&w, sp, z->ref_inst[k],
+			    z->ref_dom[k], a);
+			if (rc != rk || (rc == 0 && v != w))
+				die("num_ref_lookup != num_lookup", rc);
+		}
+	}
 	rc = mult_excl_owner(&v, sp, d, a);
 	check_rc(rc, "excl_owner");
 	if (rc == 0 && mult_instance_info(&info, sp, v) != 0)
@@ -391,6 +411,26 @@ write_op(struct in *in, struct fz *z, unsigned op, const char **what)
 		x = inst(in, z);
 		d = dom(in, z);
 		return mult_limit_reserve(sp, x, d, num(in, z, d));
+	case 11: {
+		int rc;
+
+		b = u8(in) % 4;
+		if (z->ref[b] != NULL) {
+			*what = "num_ref_put";
+			mult_num_ref_put(z->ref[b]);
+			z->ref[b] = NULL;
+			return 0;
+		}
+		*what = "num_ref_get";
+		x = inst(in, z);
+		d = dom(in, z);
+		rc = mult_num_ref_get(&z->ref[b], sp, x, d);
+		if (rc != 0 && z->ref[b] != NULL)
+			die("num_ref_get failed and wrote its reference", rc);
+		z->ref_inst[b] = x;
+		z->ref_dom[b] = d;
+		return rc;
+	}
 	default: {
 		struct mult_domain_opts o = MULT_DOMAIN_OPTS_INIT(0, 0, 0);
 		char name[8];
@@ -444,9 +484,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dump_space(&before, z->sp);
 			f_alloc_arm(&z->fa, fail_at, f >> 7);
 		}
-		if (z->ndoms >= NDOM + 8 && op % 12 == 11)
+		if (z->ndoms >= NDOM + 8 && op % 13 == 12)
 			op = 0;
-		rc = write_op(&in, z, op % 12, &what);
+		rc = write_op(&in, z, op % 13, &what);
 		if (fail_at != 0) {
 			long injected = z->fa.injected;
 
@@ -467,6 +507,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_rc(rc, what);
 		verify(z, what);
 	}
+	for (steps = 0; steps < 4; steps++)
+		mult_num_ref_put(z->ref[steps]);
 	mult_space_destroy(z->sp);
 	if (z->fa.bytes != 0) {
 		fprintf(stderr, "fuzz_ops: %lld bytes leaked\n", z->fa.bytes);

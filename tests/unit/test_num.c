@@ -781,3 +781,269 @@ Test(num, lookup_many_errors_write_nothing)
 	h_verify(f.sp);
 	mult_space_destroy(f.sp);
 }
+
+/* A reference's lookup: rc and object exactly as mult_num_lookup()'s. */
+static void
+ref_agrees(struct mult_space *sp, const struct mult_num_ref *ref,
+    uint64_t inst, uint32_t dom, const uint64_t *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t a = 0xa, b = 0xb;
+		int ra = mult_num_lookup(&a, sp, inst, dom, ids[i]);
+		int rb = mult_num_ref_lookup(&b, ref, ids[i]);
+
+		cr_assert_eq(rb, ra, "id %" PRIu64 ": %d, by id %d", ids[i],
+		    rb, ra);
+		cr_assert_eq(b, ra == 0 ? a : 0xb, "id %" PRIu64, ids[i]);
+	}
+}
+
+/*
+ * Through a reference, every identity (in and out of the domain, present,
+ * freed, never used) answers what mult_num_lookup() answers, at every
+ * level, in a domain that does not start at 0 and in one that does, and
+ * for objects allocated after the reference was taken (the instance had no
+ * state in the domain yet).
+ */
+Test(num, ref_lookup_agrees_with_lookup)
+{
+	struct fix f;
+	struct mult_num_ref *rh, *rc, *rg, *rs, *rt, *rz;
+	uint64_t ids[270], i;
+	uint32_t zero;
+	size_t n = 0;
+
+	fix_init(&f);
+	zero = h_dom(f.sp, "zero", MULT_KIND_NUMBERED, 0, 1000, 0);
+	cr_assert_eq(mult_num_ref_get(&rs, f.sp, f.s, f.pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rz, f.sp, f.g, zero), 0);
+	for (i = 1; i <= 200; i++)
+		cr_assert_eq(h_alloc(f.sp, f.g, f.pid, 0x100000 + i), i);
+	for (i = 1; i <= 200; i += 3)
+		cr_assert_eq(mult_num_free(f.sp, f.g, f.pid, 0x100000 + i), 0);
+	for (i = 0; i < 30; i++)
+		cr_assert_eq(h_alloc(f.sp, f.s, f.pid, 0x200000 + i), i + 1);
+	for (i = 0; i < 9; i++)
+		cr_assert_eq(h_alloc(f.sp, f.g, zero, 0x300000 + i), i);
+	cr_assert_eq(mult_num_ref_get(&rh, f.sp, MULT_HOST, f.pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rc, f.sp, f.c, f.pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rg, f.sp, f.g, f.pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rt, f.sp, f.c, f.tiny), 0);
+	for (i = 0; i < 260; i++)
+		ids[n++] = (i * 7919) % 260;
+	ids[n++] = 4194304;
+	ids[n++] = 4194305;
+	ids[n++] = 1u << 30;
+	ids[n++] = (uint64_t)1 << 40;
+	ids[n++] = UINT64_MAX;
+	ref_agrees(f.sp, rh, MULT_HOST, f.pid, ids, n);
+	ref_agrees(f.sp, rc, f.c, f.pid, ids, n);
+	ref_agrees(f.sp, rg, f.g, f.pid, ids, n);
+	ref_agrees(f.sp, rs, f.s, f.pid, ids, n);
+	ref_agrees(f.sp, rt, f.c, f.tiny, ids, n);
+	ref_agrees(f.sp, rz, f.g, zero, ids, n);
+	/* Something was found at each level, and not everything. */
+	cr_assert_eq(h_lookup(f.sp, f.g, f.pid, 2), 0x100002);
+	cr_assert_eq(h_lookup(f.sp, f.s, f.pid, 30), 0x20001d);
+	cr_assert_eq(h_lookup(f.sp, f.g, zero, 0), 0x300000);
+	/* A second reference to the same state works alike and goes alone. */
+	{
+		struct mult_num_ref *again;
+		uint64_t o = 0;
+
+		cr_assert_eq(mult_num_ref_get(&again, f.sp, f.g, f.pid), 0);
+		mult_num_ref_put(rg);
+		cr_assert_eq(mult_num_ref_lookup(&o, again, 2), 0);
+		cr_assert_eq(o, 0x100002);
+		rg = again;
+	}
+	mult_num_ref_put(rh);
+	mult_num_ref_put(rc);
+	mult_num_ref_put(rg);
+	mult_num_ref_put(rs);
+	mult_num_ref_put(rt);
+	mult_num_ref_put(rz);
+	mult_num_ref_put(NULL);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+/* Bad arguments: the documented error, and nothing written. */
+Test(num, ref_errors_write_nothing)
+{
+	struct fix f;
+	struct mult_num_ref *ref = (struct mult_num_ref *)&f, *good;
+	uint64_t st, obj = 0xdead;
+
+	fix_init(&f);
+	st = h_stale(f.sp);
+#define REF_BAD(rc, ...)                                                      \
+	do {                                                                  \
+		cr_assert_eq(mult_num_ref_get(__VA_ARGS__), (rc));             \
+		cr_assert(ref == (struct mult_num_ref *)&f);                   \
+	} while (0)
+	cr_assert_eq(mult_num_ref_get(NULL, f.sp, f.c, f.pid), MULT_EINVAL);
+	REF_BAD(MULT_EINVAL, &ref, NULL, f.c, f.pid);
+	REF_BAD(MULT_EINVAL, &ref, f.sp, f.c, H_BAD_DOM);
+	REF_BAD(MULT_EKIND, &ref, f.sp, f.c, f.uid);
+	REF_BAD(MULT_EKIND, &ref, f.sp, f.c, f.uts);
+	REF_BAD(MULT_EKIND, &ref, f.sp, f.c, f.cpu);
+	REF_BAD(MULT_ESTALE, &ref, f.sp, st, f.pid);
+	REF_BAD(MULT_ENOENT, &ref, f.sp, H_NEVER_ID, f.pid);
+	REF_BAD(MULT_ENOENT, &ref, f.sp, 0, f.pid);
+#undef REF_BAD
+	cr_assert_eq(h_alloc(f.sp, f.c, f.pid, 0x42), 1);
+	cr_assert_eq(mult_num_ref_get(&good, f.sp, f.c, f.pid), 0);
+	cr_assert_eq(mult_num_ref_lookup(NULL, good, 1), MULT_EINVAL);
+	cr_assert_eq(mult_num_ref_lookup(&obj, NULL, 1), MULT_EINVAL);
+	cr_assert_eq(obj, 0xdead);
+	cr_assert_eq(mult_num_ref_lookup(&obj, good, 2), MULT_ENOENT);
+	cr_assert_eq(obj, 0xdead);
+	cr_assert_eq(mult_num_ref_lookup(&obj, good, 1), 0);
+	cr_assert_eq(obj, 0x42);
+	mult_num_ref_put(good);
+	h_verify(f.sp);
+	mult_space_destroy(f.sp);
+}
+
+/*
+ * A reference outlives its instance, as a held pid namespace does: from the
+ * destroy on, every lookup through it answers MULT_ESTALE, whether the
+ * identity named an object or not, whether the instance or an ancestor was
+ * destroyed, and after its slot is reused; the instance's memory and the
+ * state's go, nothing leaks, and the rest of the space is untouched.
+ */
+Test(num, ref_outlives_its_instance)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+	uint64_t g = h_inst(sp, c, "g", 0);
+	uint64_t s = h_inst(sp, MULT_HOST, "s", 0), again, i, o;
+	struct mult_num_ref *rc, *rg, *rg2, *rs, *rh;
+	long long before;
+
+	for (i = 0; i < 300; i++) {
+		(void)h_alloc(sp, g, pid, 0x1000 + i);
+		(void)h_alloc(sp, c, pid, 0x2000 + i);
+		(void)h_alloc(sp, s, pid, 0x3000 + i);
+	}
+	cr_assert_eq(mult_num_ref_get(&rc, sp, c, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rg, sp, g, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rg2, sp, g, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rs, sp, s, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rh, sp, MULT_HOST, pid), 0);
+	cr_assert_eq(mult_num_ref_lookup(&o, rg, 1), 0);
+	cr_assert_eq(o, 0x1000);
+	cr_assert_eq(mult_instance_destroy(sp, c), 0);
+	for (i = 0; i < 400; i++) {
+		cr_assert_eq(mult_num_ref_lookup(&o, rc, i), MULT_ESTALE);
+		cr_assert_eq(mult_num_ref_lookup(&o, rg, i), MULT_ESTALE);
+		cr_assert_eq(mult_num_ref_lookup(&o, rg2, i), MULT_ESTALE);
+		cr_assert_eq(h_lookup_rc(sp, c, pid, i), MULT_ESTALE);
+	}
+	cr_assert_eq(mult_num_ref_lookup(&o, rg, UINT64_MAX), MULT_ESTALE);
+	/* The others are as they were; the host lost c's and g's objects. */
+	cr_assert_eq(mult_num_ref_lookup(&o, rs, 300), 0);
+	cr_assert_eq(o, 0x3000 + 299);
+	for (i = 1; i <= 900; i++) {
+		int want = h_lookup_rc(sp, MULT_HOST, pid, i);
+
+		cr_assert_eq(mult_num_ref_lookup(&o, rh, i), want);
+		if (want == 0)
+			cr_assert(o >= 0x3000 && o < 0x3000 + 300);
+	}
+	h_verify(sp);
+	/* A new instance in the old slot is another one: still stale. */
+	again = h_inst(sp, MULT_HOST, "again", 0);
+	cr_assert_eq((uint32_t)again, (uint32_t)g);
+	(void)h_alloc(sp, again, pid, 0x4000);
+	cr_assert_eq(mult_num_ref_lookup(&o, rg, 1), MULT_ESTALE);
+	/* Puts take the memory back: the last one frees the state. */
+	mult_num_ref_put(rg);
+	cr_assert_eq(mult_num_ref_lookup(&o, rg2, 1), MULT_ESTALE);
+	before = fa.bytes;
+	mult_num_ref_put(rg2);
+	mult_num_ref_put(rc);
+	mult_num_ref_put(rs);
+	mult_num_ref_put(rh);
+	mult_sys_barrier();
+	cr_assert_lt(fa.bytes, before);
+	h_verify(sp);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+}
+
+/*
+ * Taking a reference may allocate the instance's state (and the vector of
+ * a domain made after the instance): under failure it changes nothing.
+ * And a destroy that fails for want of memory leaves held references
+ * answering as before.
+ */
+Test(num, ref_enomem_changes_nothing)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	uint32_t cpu = h_dom(sp, "cpu", MULT_KIND_EXCLUSIVE, 0, 63, 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0), o;
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	struct mult_num_ref *ref = NULL;
+	int rc;
+
+	H_FAULT_LOOP(&fa, sp, mult_num_ref_get(&ref, sp, c, pid),
+	    cr_assert_null(ref));
+	cr_assert_not_null(ref);
+	cr_assert_eq(mult_num_ref_lookup(&o, ref, 1), MULT_ENOENT);
+	cr_assert_eq(h_alloc(sp, c, pid, 0x77), 1);
+	cr_assert_eq(mult_num_ref_lookup(&o, ref, 1), 0);
+	cr_assert_eq(o, 0x77);
+	cr_assert_eq(mult_allot_grant(sp, c, cpu, 3, 2), 0);
+	H_FAULT_LOOP(&fa, sp, (rc = mult_instance_destroy(sp, c)),
+	    do {
+		    o = 0;
+		    cr_assert_eq(mult_num_ref_lookup(&o, ref, 1), 0);
+		    cr_assert_eq(o, 0x77);
+		    cr_assert_eq(h_lookup(sp, c, pid, 1), 0x77);
+	    } while (0));
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(mult_num_ref_lookup(&o, ref, 1), MULT_ESTALE);
+	mult_num_ref_put(ref);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+}
+
+/*
+ * A space's destroy frees the states references still hold, of live
+ * instances and of destroyed ones alike: nothing leaks.
+ */
+Test(num, space_destroy_frees_held_references)
+{
+	struct h_fa fa;
+	struct mult_space *sp = h_space_fa(&fa);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 4194304, 0);
+	uint64_t a = h_inst(sp, MULT_HOST, "a", 0);
+	uint64_t b = h_inst(sp, MULT_HOST, "b", 0);
+	uint64_t c = h_inst(sp, MULT_HOST, "c", 0);
+	struct mult_num_ref *ra, *rb, *rc, *rh;
+
+	(void)h_alloc(sp, a, pid, 0xa);
+	(void)h_alloc(sp, b, pid, 0xb);
+	cr_assert_eq(mult_num_ref_get(&ra, sp, a, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rb, sp, b, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rc, sp, c, pid), 0);
+	cr_assert_eq(mult_num_ref_get(&rh, sp, MULT_HOST, pid), 0);
+	cr_assert_eq(mult_instance_destroy(sp, a), 0);
+	cr_assert_eq(mult_instance_destroy(sp, b), 0);
+	cr_assert_eq(mult_instance_destroy(sp, c), 0);
+	mult_num_ref_put(rb);     /* one orphan put, two not */
+	h_verify(sp);
+	mult_space_destroy(sp);
+	cr_assert_eq(fa.bytes, 0);
+	cr_assert_eq(fa.bad_sizes, 0);
+	(void)ra;
+	(void)rc;
+	(void)rh;
+}
