@@ -1,7 +1,8 @@
 /*
  * mult_bench: the libmult benchmark (issue 3, benchmark part).
  *
- * Measures libmult's read paths (range down/up, numbered lookup and number,
+ * Measures libmult's read paths (range down/up, numbered lookup by id and
+ * through a held reference, and number,
  * value get, exclusive owner, instance info) at nesting depths 1, 8 and 32,
  * and the batch lookup (64 pids a call) against the peers' lookups in
  * batches of 64 under one read section each,
@@ -735,6 +736,7 @@ struct num_mult {
 	struct mult_space *sp;
 	uint32_t dom;
 	uint64_t inst;
+	struct mult_num_ref *ref;   /* to inst's objects */
 	uint64_t chain[MAXDEPTH + 1];
 	int depth;
 	struct counting cnt;
@@ -746,6 +748,11 @@ struct num_mult {
 READER(rd_mult_lookup, struct num_mult, NOTHING,
     uint64_t o; if (mult_num_lookup(&o, c->sp, c->inst, c->dom, k) == 0)
 	    sink += o;, NOTHING)
+
+/* The same lookup through a reference, as a kernel holds a pid namespace. */
+READER(rd_mult_ref_lookup, struct num_mult, NOTHING,
+    uint64_t o; if (mult_num_ref_lookup(&o, c->ref, k) == 0) sink += o;,
+    NOTHING)
 
 BATCH_READER(rd_mult_lookup_many, struct num_mult, uint64_t objs[BATCH];,
     size_t found;
@@ -1511,6 +1518,10 @@ bench_num_size(size_t n)
 		VERIFY("libmult lookup",
 		    MCHECK(mult_num_lookup(&got, mf.sp, mf.inst, mf.dom, k)),
 		    nk.kpid, obj_of, n);
+		MCHECK(mult_num_ref_get(&mf.ref, mf.sp, mf.inst, mf.dom));
+		VERIFY("libmult ref lookup",
+		    MCHECK(mult_num_ref_lookup(&got, mf.ref, k)),
+		    nk.kpid, obj_of, n);
 		VERIFY("libmult number",
 		    MCHECK(mult_num_number(&got, mf.sp, mf.inst, mf.dom, k)),
 		    nk.kobj, pid_of, n);
@@ -1529,6 +1540,8 @@ bench_num_size(size_t n)
 	mr = mf;                        /* the same space, keyed by object */
 	mr.keys = nk.kobj;
 	lk[nl++] = (struct nimpl){ "libmult", 1, &mf, rd_mult_lookup,
+	    wr_mult_num, 1 };
+	lk[nl++] = (struct nimpl){ "libmult_ref", 1, &mf, rd_mult_ref_lookup,
 	    wr_mult_num, 1 };
 	bt[nbt++] = (struct nimpl){ "libmult", 1, &mf, rd_mult_lookup_many,
 	    wr_mult_num, 1 };
@@ -1605,6 +1618,7 @@ bench_num_size(size_t n)
 		mem_row("libmult", "mapping_churned", n, -1,
 		    (double)(cnt_settled(&mf.cnt) - mf.base) / (2.0 * n));
 
+	mult_num_ref_put(mf.ref);
 	mult_space_destroy(mf.sp);
 	free(fwd->e);
 	free(rev->e);
@@ -2438,6 +2452,23 @@ targets(const size_t *sizes, size_t nsizes)
 		target(what, mops_of("num_lookup", "libmult", "lookup", n, 1, 1,
 		    1) / mops_of("num_lookup", "cds_lfht", "lookup", n, -1, 1, 1),
 		    1.0, 1, "x");
+		/* The same through a held reference (mult_num_ref_lookup()). */
+		m = mops_of("num_lookup", "libmult_ref", "lookup", n, 1, 1, -1);
+		for (p = 0; p < 2; p++) {
+			snprintf(what, sizeof(what),
+			    "num lookup 1 reader %lld: libmult_ref / %s", n,
+			    peers[p]);
+			target(what, m / mops_of("num_lookup", peers[p], "lookup",
+			    n, -1, 1, -1), 2.0, 1, "x");
+		}
+		snprintf(what, sizeof(what),
+		    "num lookup 1 reader %lld: libmult_ref / unsync_oa", n);
+		target(what, m / unsync_best(n), 0.5, 1, "x");
+		snprintf(what, sizeof(what),
+		    "num lookup %lld: libmult_ref reader with writer / read-only",
+		    n);
+		target(what, mops_of("num_lookup", "libmult_ref", "lookup", n, 1,
+		    1, 0) / m, 0.8, 1, "x");
 	}
 	/*
 	 * The batch form against the peers' own batches (one read section
