@@ -817,6 +817,20 @@ mult__rchild(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
 }
 
 /*
+ * An empty node: a walk goes on from a missing child to it and reads 0 at
+ * the leaf, so its steps need no branch.
+ */
+extern const struct mult__rnode mult__rnode_none;
+
+static inline const struct mult__rnode *
+mult__rchild_or_none(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
+{
+	const struct mult__rnode *c = mult__rchild(n, shift, idx);
+
+	return c != NULL ? c : &mult__rnode_none;
+}
+
+/*
  * A tree's root word: the root's address (nodes are 8-byte aligned), and
  * in its three low bits how many levels the root stands below the
  * domain's tallest root (shift top). A tree may be up to seven levels
@@ -892,26 +906,27 @@ mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
 	if (k >= MULT__RLOW)
 		return mult__radix_get(mult__load_acq(rp), *top, idx);
 	n = mult__load_acq(&low[k]);
+	if (n == NULL)
+		n = &mult__rnode_none;
 	/*
-	 * The k levels below, unrolled: constant shifts, and no loop count
-	 * (radix.c asserts MULT__RLOW is 4).
+	 * The k levels below, unrolled (radix.c asserts MULT__RLOW is 4):
+	 * one branch to the first, then none, for a missing child leads to
+	 * the empty node. Nested ifs took a taken branch a level.
 	 */
-	if (k > 1) {
-		if (k > 2) {
-			if (n == NULL)
-				return 0;
-			n = mult__rchild(n, 3 * MULT__RADIX_BITS, idx);
-		}
-		if (n == NULL)
-			return 0;
-		n = mult__rchild(n, 2 * MULT__RADIX_BITS, idx);
+	switch (k) {
+	case 3:
+		n = mult__rchild_or_none(n, 3 * MULT__RADIX_BITS, idx);
+		__attribute__((__fallthrough__));
+	case 2:
+		n = mult__rchild_or_none(n, 2 * MULT__RADIX_BITS, idx);
+		__attribute__((__fallthrough__));
+	case 1:
+		n = mult__rchild_or_none(n, MULT__RADIX_BITS, idx);
+		break;
+	default:
+		break;
 	}
-	if (k > 0) {
-		if (n == NULL)
-			return 0;
-		n = mult__rchild(n, MULT__RADIX_BITS, idx);
-	}
-	return n != NULL ? mult__load(&n->slot[idx & MULT__RADIX_MASK]) : 0;
+	return mult__load(&n->slot[idx & MULT__RADIX_MASK]);
 }
 
 /*

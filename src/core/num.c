@@ -499,20 +499,6 @@ mult_num_ref_lookup(uint64_t *obj, const struct mult_num_ref *ref,
 }
 
 /*
- * An empty node, where a batch walk goes on from a missing child: its
- * steps need no branch, and it reads 0 at the leaf.
- */
-static const struct mult__rnode mult__rnode_none;
-
-static inline const struct mult__rnode *
-mult__rchild_or_none(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
-{
-	const struct mult__rnode *c = mult__rchild(n, shift, idx);
-
-	return c != NULL ? c : &mult__rnode_none;
-}
-
-/*
  * The objects at four identity offsets idx[] (any value; above last reads
  * 0) of the tree at root, whose shift is top, into o[]: the four walks
  * take their levels together, each in a register of its own, so their

@@ -23,6 +23,8 @@
  */
 #include "internal.h"
 
+const struct mult__rnode mult__rnode_none;
+
 /*
  * The first free index in [from, span), into *out, and into *leafp (if
  * not NULL) the leaf that holds its slot, or NULL if it has none yet.
