@@ -79,6 +79,7 @@ main(void)
 	struct mult_extent map = { 0, 100000, 65536 };
 	struct mult_violation bad;
 	struct mult_usage u;
+	struct mult_num_ref *alpha_pids;
 	struct demo d;
 	unsigned n;
 	uint64_t a, b, c, id, res, obj;
@@ -139,9 +140,17 @@ main(void)
 	printf("  alpha asks for uids 100000-100009: %s\n", mult_strerror(err));
 
 	printf("\nDestroy alpha, init and all; beta goes on:\n");
+	/* A task of alpha's holds its pid namespace, as Linux's do. */
+	CHECK(mult_num_ref_get(&alpha_pids, d.sp, a, d.pid));
 	CHECK(mult_instance_destroy(d.sp, a));
 	err = mult_num_lookup(&obj, d.sp, a, d.pid, 1);
 	printf("  alpha's pid 1: %s\n", mult_strerror(err));
+	err = mult_num_ref_lookup(&obj, alpha_pids, 1);
+	printf("  alpha's pid 1, through a held reference: %s\n",
+	    mult_strerror(err));
+	mult_num_ref_put(alpha_pids);
+	if (err != MULT_ESTALE)
+		return 1;
 	CHECK(mult_num_lookup(&obj, d.sp, b, d.pid, 1));
 	printf("  beta's pid 1 is still its init: %s\n",
 	    obj == proc(b, 1) ? "yes" : "NO");
