@@ -376,6 +376,18 @@ mult__num_release(struct mult_space *sp, const struct mult__htab *objs,
 	}
 }
 
+/*
+ * A read that found nothing in ds (NULL: no state): MULT_ESTALE if ds's
+ * instance was destroyed while references held it (mult__num_orphan()),
+ * else MULT_ENOENT.
+ */
+static inline int
+mult__num_miss(const struct mult__ds *ds)
+{
+	return ds != NULL && mult__load_acq(&ds->gone) ? MULT_ESTALE :
+	    MULT_ENOENT;
+}
+
 MULT__READ_BODY
 mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
     uint32_t dom, uint64_t id)
@@ -399,8 +411,7 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 		o = mult__radix_get_low(&ds->ids, ds->low, &d->radix_top,
 		    id - d->lo);
 	if (o == 0)
-		return ds != NULL && mult__load_acq(&ds->gone) ? MULT_ESTALE :
-		    MULT_ENOENT;
+		return mult__num_miss(ds);
 	*obj = o;
 	return 0;
 }
@@ -479,7 +490,7 @@ mult__num_ref_lookup_in(uint64_t *obj, const struct mult__ds *ds, uint64_t id)
 	    id - ds->lo);
 
 	if (o == 0)
-		return mult__load_acq(&ds->gone) ? MULT_ESTALE : MULT_ENOENT;
+		return mult__num_miss(ds);
 	*obj = o;
 	return 0;
 }
@@ -623,7 +634,7 @@ mult__num_number_in(uint64_t *id, struct mult_space *sp, uint64_t viewer,
 	    !mult__num_at(v, in->depth, &nr) ||
 	    ((in->depth != 0 || (v & MULT__NUM_REC)) &&
 	    mult__radix_get_low(&ds->ids, ds->low, &d->radix_top, nr) != obj))
-		return mult__load_acq(&ds->gone) ? MULT_ESTALE : MULT_ENOENT;
+		return mult__num_miss(ds);
 	*id = d->lo + nr;
 	return 0;
 }
