@@ -2,12 +2,13 @@
  * mult_ab: two builds of libmult in one process, the same numbered lookup
  * timed in each, in turn.
  *
- *   mult_ab OLD.so NEW.so [objects [rounds]]
+ *   mult_ab OLD.so NEW.so [objects [rounds [ref]]]
  *
  * Each build gets a space with one numbered domain and `objects` objects
  * (default 4000000) allocated in the host, as mult_bench's num_lookup
  * does; then rounds of 0.1 s (default 40 each) of mult_num_lookup() over
- * the same shuffled identities alternate between the builds, and the
+ * the same shuffled identities (with `ref`: mult_num_ref_lookup() through
+ * a reference to the host's objects) alternate between the builds, and the
  * fastest, the first quartile and the median of each build's rounds are
  * printed, in ns a call. Drift of a noisy machine falls on both alike,
  * which two runs of mult_bench one after the other can't promise: this is
@@ -23,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mult.h>
 
@@ -35,6 +37,8 @@ struct build {
 	const char *path;
 	int (*lookup)(uint64_t *, struct mult_space *, uint64_t, uint32_t,
 	    uint64_t);
+	int (*ref_lookup)(uint64_t *, const struct mult_num_ref *, uint64_t);
+	struct mult_num_ref *ref;
 	struct mult_space *sp;
 	uint32_t dom;
 	double *ns;                /* one per round */
@@ -68,6 +72,8 @@ build_load(struct build *b, size_t objects)
 	    const struct mult_domain_opts *);
 	int (*alloc)(uint64_t *, struct mult_space *, uint64_t, uint32_t,
 	    uint64_t);
+	int (*ref_get)(struct mult_num_ref **, struct mult_space *, uint64_t,
+	    uint32_t);
 	struct mult_space_opts so = MULT_SPACE_OPTS_INIT;
 	struct mult_domain_opts dopt = MULT_DOMAIN_OPTS_INIT(
 	    MULT_KIND_NUMBERED, 1, 4194304);
@@ -80,9 +86,12 @@ build_load(struct build *b, size_t objects)
 	*(void **)&domain_create = sym(h, "mult_domain_create");
 	*(void **)&alloc = sym(h, "mult_num_alloc");
 	*(void **)&b->lookup = sym(h, "mult_num_lookup");
+	*(void **)&b->ref_lookup = sym(h, "mult_num_ref_lookup");
+	*(void **)&ref_get = sym(h, "mult_num_ref_get");
 	so.seed = 42;
 	if (space_create(&b->sp, &so) != 0 ||
-	    domain_create(&b->dom, b->sp, "pid", &dopt) != 0)
+	    domain_create(&b->dom, b->sp, "pid", &dopt) != 0 ||
+	    ref_get(&b->ref, b->sp, MULT_HOST, b->dom) != 0)
 		die(b->path, "cannot make the space");
 	for (i = 0; i < objects; i++) {
 		uint64_t id;
@@ -108,11 +117,12 @@ main(int argc, char **argv)
 	struct build b[2] = { { .path = NULL }, { .path = NULL } };
 	size_t objects = 4000000, pos = 0;
 	uint64_t *keys, sink = 0;
-	int rounds = 40, r, k;
+	int rounds = 40, r, k, ref = 0;
 
-	if (argc < 3 || argc > 5) {
+	if (argc < 3 || argc > 6 ||
+	    (argc == 6 && (ref = strcmp(argv[5], "ref") == 0) == 0)) {
 		fprintf(stderr, "usage: mult_ab OLD.so NEW.so [objects "
-		    "[rounds]]\n");
+		    "[rounds [ref]]]\n");
 		return 2;
 	}
 	if (argc > 3)
@@ -141,8 +151,9 @@ main(int argc, char **argv)
 			for (k = 0; k < STEP; k++) {
 				uint64_t o;
 
-				if (c->lookup(&o, c->sp, MULT_HOST, c->dom,
-				    keys[pos]) == 0)
+				if ((ref ? c->ref_lookup(&o, c->ref,
+				    keys[pos]) : c->lookup(&o, c->sp,
+				    MULT_HOST, c->dom, keys[pos])) == 0)
 					sink += o;
 				if (++pos == objects)
 					pos = 0;
@@ -154,7 +165,7 @@ main(int argc, char **argv)
 	}
 	for (k = 0; k < 2; k++) {
 		qsort(b[k].ns, (size_t)rounds, sizeof(double), cmp_double);
-		printf("%s: min %.1f q1 %.1f median %.1f ns a lookup\n",
+		printf("%s: min %.2f q1 %.2f median %.2f ns a lookup\n",
 		    b[k].path, b[k].ns[0], b[k].ns[rounds / 4],
 		    b[k].ns[rounds / 2]);
 	}
