@@ -269,6 +269,7 @@ mult__inst_host_create(struct mult_space *sp)
 	MULT__ASSERT(id == MULT_HOST);
 	in->id = id;
 	mult__slot_commit(sp, in);
+	sp->slots0 = sp->sdir->s[0];
 	sp->host = in;
 	return 0;
 }

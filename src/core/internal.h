@@ -436,6 +436,10 @@ struct mult_space {
 	uint32_t ndoms;             /* published: count of doms[] in use */
 	uint32_t pad;
 	struct mult__sdir *sdir;    /* published */
+	struct mult__slot *slots0;  /* chunk 0's slots, the host's, fixed from
+	                               the space's creation: most lookups skip
+	                               sdir, as Linux's files_struct keeps its
+	                               first fds in place (fd_array) */
 	struct mult__htab *names;   /* published: name hash -> instance */
 	struct mult__inst *host;
 	struct mult__dom *doms[MULT_DOMAIN_MAX];
@@ -693,8 +697,9 @@ mult__slot_at(struct mult__sdir *dir, uint32_t s)
 
 /*
  * The live instance with this id, or NULL and *err: MULT_ENOENT if the id
- * was never issued, MULT_ESTALE if its instance is gone. Three dependent
- * loads and a compare of the instance's own id (generation included).
+ * was never issued, MULT_ESTALE if its instance is gone. Two dependent
+ * loads (three past the first chunk) and a compare of the instance's own
+ * id (generation included).
  */
 static inline struct mult__inst *
 mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
@@ -707,8 +712,10 @@ mult__inst_get(struct mult_space *sp, uint64_t id, int *err)
 		*err = MULT_EINVAL;
 		return NULL;
 	}
-	sl = mult__slots_at(mult__load_acq(&sp->sdir), (uint32_t)id);
-	if (sl == NULL) {
+	if (mult__likely((uint32_t)id < MULT__CHUNK))
+		sl = sp->slots0;
+	else if ((sl = mult__slots_at(mult__load_acq(&sp->sdir),
+	    (uint32_t)id)) == NULL) {
 		*err = MULT_ENOENT;
 		return NULL;
 	}

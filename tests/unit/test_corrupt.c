@@ -470,6 +470,19 @@ Test(corrupt, i8_slot_table)
 	sl->inst = saved;
 }
 
+/*
+ * I8: lookups' way to the first slots (the host's chunk) leads elsewhere
+ * than the directory: the host is the first instance its id misses.
+ */
+Test(corrupt, i8_first_slots_shortcut)
+{
+	struct mult__slot *saved = f.sp->slots0;
+
+	f.sp->slots0 = saved + 1;
+	expect(8, MULT_HOST, UINT32_MAX);
+	f.sp->slots0 = saved;
+}
+
 /* I8: the exclusive owner index names an instance that never existed. */
 Test(corrupt, i8_owner_index)
 {

@@ -216,6 +216,56 @@ Test(instance, ids_are_never_reused)
 	mult_space_destroy(sp);
 }
 
+/*
+ * Instances live at once past the first 1,024 slots, which lookups reach
+ * without the slot directory: every one, in every chunk, resolves to
+ * itself; destroyed ones are stale; ids never issued, in a chunk that
+ * exists, one the directory has room for and one past it, are unknown.
+ */
+Test(instance, live_instances_past_the_first_chunk)
+{
+	enum { N = 2500 };
+	struct mult_space *sp = h_space();
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 10000, 0);
+	uint64_t *ids = calloc(N, sizeof *ids);
+	struct mult_instance_info info;
+	uint64_t never[3];
+	int i;
+
+	cr_assert_not_null(ids);
+	for (i = 0; i < N; i++) {
+		ids[i] = h_inst(sp, MULT_HOST, NULL, 0);
+		cr_assert_eq(h_alloc(sp, ids[i], pid, 1000u + (uint64_t)i), 1);
+	}
+	cr_assert_geq((uint32_t)ids[N - 1], 2048u, "slot %u: not in a third "
+	    "chunk", (uint32_t)ids[N - 1]);
+	for (i = 0; i < N; i++) {
+		info_is(sp, ids[i], MULT_HOST, 1, 0, "");
+		cr_assert_eq(h_lookup(sp, ids[i], pid, 1), 1000u + (uint64_t)i);
+	}
+	for (i = 0; i < N; i += 2)
+		cr_assert_eq(mult_instance_destroy(sp, ids[i]), 0);
+	for (i = 0; i < N; i++) {
+		int want = i % 2 == 0 ? MULT_ESTALE : 0;
+
+		cr_assert_eq(mult_instance_info(&info, sp, ids[i]), want,
+		    "instance %d", i);
+		cr_assert_eq(h_lookup_rc(sp, ids[i], pid, 1), want,
+		    "instance %d", i);
+	}
+	never[0] = (uint64_t)(uint32_t)ids[N - 1] + 1;  /* chunk 2, unissued */
+	never[1] = 3500;                /* chunk 3: in the directory, no slots */
+	never[2] = 100000;              /* past the directory */
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(mult_instance_info(&info, sp, never[i]),
+		    MULT_ENOENT, "id %llu", (unsigned long long)never[i]);
+		cr_assert_eq(h_lookup_rc(sp, never[i], pid, 1), MULT_ENOENT);
+	}
+	h_verify(sp);
+	free(ids);
+	mult_space_destroy(sp);
+}
+
 Test(instance, destroy_cascades_to_descendants)
 {
 	struct mult_space *sp = h_space();
@@ -325,7 +375,7 @@ Test(instance, federated_rules)
 Test(instance, federated_peers_survive_each_other)
 {
 	struct mult_space *sp = h_space();
-	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 1000, 0);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 10000, 0);
 	uint32_t uts = h_value_dom(sp, "uts", 0, 0);
 	uint64_t f1, f2, h2;
 
