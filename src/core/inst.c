@@ -67,7 +67,7 @@ mult__slot_prepare(struct mult_space *sp, uint64_t *id)
 static void
 mult__slot_commit(struct mult_space *sp, struct mult__inst *in)
 {
-	uint32_t s = (uint32_t)in->id;
+	uint32_t s = (uint32_t)in->id, d;
 	struct mult__slot *sl = mult__slot_at(sp->sdir, s);
 
 	if (s == sp->free_slot)
@@ -75,6 +75,13 @@ mult__slot_commit(struct mult_space *sp, struct mult__inst *in)
 	else
 		sp->next_slot++;
 	mult__store(&sl->last, in->id);
+	for (d = 0; d < MULT__SLOT_DS; d++) {
+		struct mult__ds *ds = mult__ds_get(in, d);
+
+		if (ds != NULL)
+			ds->inst = in->id;
+		mult__store_rel(&sl->ds[d], ds);
+	}
 	mult__store_rel(&sl->inst, in);
 }
 
@@ -83,8 +90,11 @@ mult__slot_release(struct mult_space *sp, struct mult__inst *in)
 {
 	uint32_t s = (uint32_t)in->id;
 	struct mult__slot *sl = mult__slot_at(sp->sdir, s);
+	uint32_t d;
 
 	mult__store_rel(&sl->inst, (struct mult__inst *)NULL);
+	for (d = 0; d < MULT__SLOT_DS; d++)
+		mult__store_rel(&sl->ds[d], (struct mult__ds *)NULL);
 	if ((in->id >> 32) < MULT__U32_MAX) {
 		sl->next_free = sp->free_slot;
 		sp->free_slot = s;
@@ -176,6 +186,12 @@ found:
 		ds->lo = sp->doms[dom]->lo;
 		ds->top = sp->doms[dom]->radix_top;
 		mult__store_rel(at, ds);
+		/* A published instance's slot has it too (else its commit). */
+		if (in->id != 0 && dom < MULT__SLOT_DS) {
+			ds->inst = in->id;
+			mult__store_rel(&mult__slot_at(sp->sdir,
+			    (uint32_t)in->id)->ds[dom], ds);
+		}
 	}
 	*out = ds;
 	return 0;

@@ -237,6 +237,8 @@ struct mult__ds {
 	uint32_t top;               /* the domain's radix_top, likewise */
 	uint32_t gone;              /* published: its instance was destroyed
 	                               while references were held */
+	uint64_t inst;              /* its instance's id, once that is
+	                               published, if dom < MULT__SLOT_DS */
 	/*
 	 * Below: what every write changes, a cache line away from the
 	 * pointers above that every read follows.
@@ -347,15 +349,23 @@ struct mult__inst {
 /*
  * A line each, on line boundaries (mult__chunk_slots()): the writer writes
  * a slot at every create and destroy, and a reader of the instance in the
- * slot beside it would take a miss each time.
+ * slot beside it would take a miss each time. The rest of the line holds
+ * the instance's states in the first MULT__SLOT_DS domains, the lookups'
+ * short way past the instance (mult__slot_ds()).
  */
+#define MULT__SLOT_DS 5
+
 struct mult__slot {
 	struct mult__inst *inst;    /* published, in place */
 	uint64_t last;              /* in place: the last id issued here */
 	uint32_t next_free;         /* writer: free list */
 	uint32_t pad;
-	char apart[MULT__CACHELINE - 24];
+	struct mult__ds *ds[MULT__SLOT_DS]; /* published: inst's states in the
+	                               first domains (mult__slot_ds()) */
 };
+
+_Static_assert(sizeof(struct mult__slot) == MULT__CACHELINE,
+    "a slot is a cache line");
 
 struct mult__chunk {
 	struct mult__blk blk;
@@ -742,6 +752,24 @@ mult__ds_get(const struct mult__inst *in, uint32_t dom)
 	if (dv == NULL || dom >= dv->n)
 		return NULL;
 	return mult__load_acq(&dv->v[dom]);
+}
+
+/*
+ * The state of instance id in dom from the instance's slot itself, or
+ * NULL: a load fewer than mult__inst_get() then mult__ds_get(), for the
+ * first slots and domains. A state is its instance's for life, and names
+ * it (ds->inst), so a slot reused meanwhile gives NULL, never another
+ * instance's state. NULL says nothing: ask the long way.
+ */
+static inline const struct mult__ds *
+mult__slot_ds(struct mult_space *sp, uint64_t id, uint32_t dom)
+{
+	const struct mult__ds *ds;
+
+	if (sp == NULL || (uint32_t)id >= MULT__CHUNK || dom >= MULT__SLOT_DS)
+		return NULL;
+	ds = mult__load_acq(&sp->slots0[(uint32_t)id].ds[dom]);
+	return ds != NULL && ds->inst == id ? ds : NULL;
 }
 
 /*

@@ -398,6 +398,18 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	uint64_t o = 0;
 	int err;
 
+	/*
+	 * The short way, most spaces' (mult__slot_ds()). A state there is
+	 * of a registered domain, so doms[dom] is; of another kind, it holds
+	 * no tree and reads 0. Any miss asks the long way below, which knows
+	 * each cause's error.
+	 */
+	if (mult__likely((ds = mult__slot_ds(sp, inst, dom)) != NULL) &&
+	    (o = mult__radix_get_low(&ds->ids, ds->low, &ds->top,
+	    id - sp->doms[dom]->lo)) != 0) {
+		*obj = o;
+		return 0;
+	}
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_NUMBERED, &d, &in)) != 0)
 		return err;
 	ds = mult__ds_get(in, dom);

@@ -725,6 +725,16 @@ mult__v_inst(struct mult__vctx *v, const struct mult__inst *in)
 	got = mult__inst_get(sp, in->id, &err);
 	if (got != in)
 		FAIL(8, in, NULL, in->id, 0, "instance unreachable by its id");
+	for (dom = 0; dom < MULT__SLOT_DS; dom++) {
+		const struct mult__slot *sl = mult__slot_at(sp->sdir,
+		    (uint32_t)in->id);
+		const struct mult__ds *ds = mult__ds_get(in, dom);
+
+		if (sl->ds[dom] != ds || (ds != NULL && ds->inst != in->id))
+			FAIL(8, in, NULL, ds != NULL ? ds->inst : 0,
+			    in->id, "slot's copy of a state is not its own");
+	}
+	dom = MULT__U32_MAX;
 	if (in->parent != NULL && in->depth != in->parent->depth + 1)
 		FAIL(8, in, in->parent, in->depth, in->parent->depth,
 		    "depth inconsistent");
@@ -804,13 +814,20 @@ mult_verify(struct mult_violation *out, struct mult_space *sp)
 			    "owner index in a domain without one");
 	if (err == 0) {
 		dom = MULT__U32_MAX;
-		for (s = 1; s < sp->next_slot || (sp->next_slot == 0 && s != 0); s++) {
+		for (s = 1; err == 0 && (s < sp->next_slot ||
+		    (sp->next_slot == 0 && s != 0)); s++) {
 			const struct mult__slot *sl = mult__slot_at(sp->sdir, s);
+			uint32_t k;
 
 			if (sl != NULL && sl->inst != NULL)
 				slots++;
+			for (k = 0; sl != NULL && sl->inst == NULL &&
+			    err == 0 && k < MULT__SLOT_DS; k++)
+				if (sl->ds[k] != NULL)
+					err = mult__fail(v, 8, k, NULL, NULL,
+					    s, 0, "free slot keeps a state");
 		}
-		if (slots != live)
+		if (err == 0 && slots != live)
 			err = mult__fail(v, 8, dom, NULL, NULL, slots, live,
 			    "slot table holds instances outside the tree");
 	}

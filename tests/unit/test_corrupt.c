@@ -483,6 +483,40 @@ Test(corrupt, i8_first_slots_shortcut)
 	f.sp->slots0 = saved;
 }
 
+/* I8: a slot's copy of an instance's state, the lookups' short way. */
+Test(corrupt, i8_slot_state_copy)
+{
+	struct mult__slot *sl = mult__slot_at(f.sp->sdir, (uint32_t)f.a);
+	struct mult__ds *ds = ds_of(f.a, f.pid);
+
+	cr_assert_lt(f.pid, MULT__SLOT_DS);
+	cr_assert_eq(sl->ds[f.pid], ds);
+	sl->ds[f.pid] = NULL;
+	expect(8, f.a, f.pid);
+	sl->ds[f.pid] = ds_of(f.b, f.pid);      /* another instance's */
+	expect(8, f.a, f.pid);
+	sl->ds[f.pid] = ds;
+	ds->inst = f.b;                         /* naming another */
+	expect(8, f.a, f.pid);
+	ds->inst = f.a;
+	ok(mult_verify(NULL, f.sp));
+}
+
+/* I8: a free slot that still leads to a destroyed instance's state. */
+Test(corrupt, i8_free_slot_keeps_a_state)
+{
+	uint64_t c;
+	struct mult__slot *sl;
+
+	ok(mult_instance_create(&c, f.sp, MULT_HOST, NULL, 0));
+	ok(mult_instance_destroy(f.sp, c));
+	sl = mult__slot_at(f.sp->sdir, (uint32_t)c);
+	cr_assert_null(sl->inst);
+	sl->ds[f.uts] = ds_of(f.a, f.uts);
+	expect(8, 0, f.uts);
+	sl->ds[f.uts] = NULL;
+}
+
 /* I8: the exclusive owner index names an instance that never existed. */
 Test(corrupt, i8_owner_index)
 {

@@ -62,6 +62,57 @@ Test(num, first_alloc_gets_lo_in_every_instance)
 	mult_space_destroy(f.sp);
 }
 
+/*
+ * A lookup by id takes a short way through the instance's slot for the
+ * first slots and domains: an id whose slot went to another instance
+ * meets that instance's state there and must still answer MULT_ESTALE;
+ * a domain of another kind with a state in the slot (inherited at the
+ * create, or set after) is MULT_EKIND; domains past the short way (here
+ * the seventh) answer the same.
+ */
+Test(num, lookup_by_id_through_a_reused_slot_and_any_domain)
+{
+	struct mult_space *sp = h_space();
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 1000, 0);
+	uint32_t uts = h_dom(sp, "uts", MULT_KIND_VALUE, 0, 0,
+	    MULT_DOMAIN_INHERIT);
+	uint32_t v[4], far;
+	uint64_t a, b;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char name[8];
+
+		snprintf(name, sizeof name, "v%d", i);
+		v[i] = h_value_dom(sp, name, 0, 64);
+	}
+	far = h_dom(sp, "far", MULT_KIND_NUMBERED, 1, 1000, 0);
+	cr_assert_eq(far, 6);
+	h_set(sp, MULT_HOST, uts, "hostname", "host");
+	a = h_inst(sp, MULT_HOST, NULL, 0);
+	cr_assert_eq(h_alloc(sp, a, pid, 0xa1), 1);
+	cr_assert_eq(h_alloc(sp, a, far, 0xa2), 1);
+	cr_assert_eq(mult_instance_destroy(sp, a), 0);
+	b = h_inst(sp, MULT_HOST, NULL, 0);
+	cr_assert_eq((uint32_t)b, (uint32_t)a, "slot not reused");
+	cr_assert_neq(b, a);
+	cr_assert_eq(h_alloc(sp, b, pid, 0xb1), 1);
+	cr_assert_eq(h_alloc(sp, b, far, 0xb2), 1);
+	h_set(sp, b, v[3], "k", "x");
+	cr_assert_eq(h_lookup_rc(sp, a, pid, 1), MULT_ESTALE);
+	cr_assert_eq(h_lookup_rc(sp, a, far, 1), MULT_ESTALE);
+	cr_assert_eq(h_lookup(sp, b, pid, 1), 0xb1);
+	cr_assert_eq(h_lookup(sp, b, far, 1), 0xb2);
+	cr_assert_eq(h_lookup_rc(sp, b, pid, 2), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(sp, b, far, 2), MULT_ENOENT);
+	cr_assert_eq(h_lookup_rc(sp, b, uts, 1), MULT_EKIND);  /* inherited */
+	cr_assert_eq(h_lookup_rc(sp, b, v[3], 1), MULT_EKIND); /* set */
+	cr_assert_eq(h_lookup_rc(sp, b, v[0], 1), MULT_EKIND); /* none */
+	cr_assert_eq(h_lookup_rc(sp, b, 7, 1), MULT_EINVAL);
+	h_verify(sp);
+	mult_space_destroy(sp);
+}
+
 Test(num, object_numbered_in_every_ancestor)
 {
 	struct fix f;
