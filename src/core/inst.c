@@ -185,13 +185,12 @@ found:
 		ds->limit = MULT_UNLIMITED;
 		ds->lo = sp->doms[dom]->lo;
 		ds->top = sp->doms[dom]->radix_top;
+		ds->inst = in->id;      /* 0 before the commit: see there */
 		mult__store_rel(at, ds);
 		/* A published instance's slot has it too (else its commit). */
-		if (in->id != 0 && dom < MULT__SLOT_DS) {
-			ds->inst = in->id;
+		if (in->id != 0 && dom < MULT__SLOT_DS)
 			mult__store_rel(&mult__slot_at(sp->sdir,
 			    (uint32_t)in->id)->ds[dom], ds);
-		}
 	}
 	*out = ds;
 	return 0;

@@ -237,8 +237,8 @@ struct mult__ds {
 	uint32_t top;               /* the domain's radix_top, likewise */
 	uint32_t gone;              /* published: its instance was destroyed
 	                               while references were held */
-	uint64_t inst;              /* its instance's id, once that is
-	                               published, if dom < MULT__SLOT_DS */
+	uint64_t inst;              /* its instance's id, set before any
+	                               slot holds it (mult__slot_ds()) */
 	/*
 	 * Below: what every write changes, a cache line away from the
 	 * pointers above that every read follows.
