@@ -375,7 +375,7 @@ Test(instance, federated_rules)
 Test(instance, federated_peers_survive_each_other)
 {
 	struct mult_space *sp = h_space();
-	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 10000, 0);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 1000, 0);
 	uint32_t uts = h_value_dom(sp, "uts", 0, 0);
 	uint64_t f1, f2, h2;
 
