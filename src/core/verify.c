@@ -719,15 +719,15 @@ mult__v_inst(struct mult__vctx *v, const struct mult__inst *in)
 {
 	struct mult_space *sp = v->sp;
 	const struct mult__inst *got;
+	const struct mult__slot *sl;
 	uint32_t dom = MULT__U32_MAX;
 	int err;
 
 	got = mult__inst_get(sp, in->id, &err);
 	if (got != in)
 		FAIL(8, in, NULL, in->id, 0, "instance unreachable by its id");
+	sl = mult__slot_at(sp->sdir, (uint32_t)in->id);
 	for (dom = 0; dom < MULT__SLOT_DS; dom++) {
-		const struct mult__slot *sl = mult__slot_at(sp->sdir,
-		    (uint32_t)in->id);
 		const struct mult__ds *ds = mult__ds_get(in, dom);
 
 		if (sl->ds[dom] != ds || (ds != NULL && ds->inst != in->id))
@@ -819,10 +819,13 @@ mult_verify(struct mult_violation *out, struct mult_space *sp)
 			const struct mult__slot *sl = mult__slot_at(sp->sdir, s);
 			uint32_t k;
 
-			if (sl != NULL && sl->inst != NULL)
+			if (sl == NULL)
+				continue;
+			if (sl->inst != NULL) {
 				slots++;
-			for (k = 0; sl != NULL && sl->inst == NULL &&
-			    err == 0 && k < MULT__SLOT_DS; k++)
+				continue;
+			}
+			for (k = 0; k < MULT__SLOT_DS && err == 0; k++)
 				if (sl->ds[k] != NULL)
 					err = mult__fail(v, 8, k, NULL, NULL,
 					    s, 0, "free slot keeps a state");
