@@ -62,9 +62,13 @@ sym(void *h, const char *name)
 	return p;
 }
 
-/* Load b->path and build its space: objects objects, pids 1..objects. */
+/*
+ * Load b->path and build its space: objects objects, pids 1..objects, and
+ * with ref a reference to them (only then: a build from before references
+ * can still be timed by id).
+ */
 static void
-build_load(struct build *b, size_t objects)
+build_load(struct build *b, size_t objects, int ref)
 {
 	int (*space_create)(struct mult_space **,
 	    const struct mult_space_opts *);
@@ -86,13 +90,16 @@ build_load(struct build *b, size_t objects)
 	*(void **)&domain_create = sym(h, "mult_domain_create");
 	*(void **)&alloc = sym(h, "mult_num_alloc");
 	*(void **)&b->lookup = sym(h, "mult_num_lookup");
-	*(void **)&b->ref_lookup = sym(h, "mult_num_ref_lookup");
-	*(void **)&ref_get = sym(h, "mult_num_ref_get");
 	so.seed = 42;
 	if (space_create(&b->sp, &so) != 0 ||
-	    domain_create(&b->dom, b->sp, "pid", &dopt) != 0 ||
-	    ref_get(&b->ref, b->sp, MULT_HOST, b->dom) != 0)
+	    domain_create(&b->dom, b->sp, "pid", &dopt) != 0)
 		die(b->path, "cannot make the space");
+	if (ref) {
+		*(void **)&b->ref_lookup = sym(h, "mult_num_ref_lookup");
+		*(void **)&ref_get = sym(h, "mult_num_ref_get");
+		if (ref_get(&b->ref, b->sp, MULT_HOST, b->dom) != 0)
+			die(b->path, "cannot take a reference");
+	}
 	for (i = 0; i < objects; i++) {
 		uint64_t id;
 
@@ -119,8 +126,9 @@ main(int argc, char **argv)
 	uint64_t *keys, sink = 0;
 	int rounds = 40, r, k, ref = 0;
 
-	if (argc < 3 || argc > 6 ||
-	    (argc == 6 && (ref = strcmp(argv[5], "ref") == 0) == 0)) {
+	if (argc == 6)
+		ref = strcmp(argv[5], "ref") == 0 ? 1 : -1;
+	if (argc < 3 || argc > 6 || ref < 0) {
 		fprintf(stderr, "usage: mult_ab OLD.so NEW.so [objects "
 		    "[rounds [ref]]]\n");
 		return 2;
@@ -140,7 +148,7 @@ main(int argc, char **argv)
 		b[k].ns = malloc((size_t)rounds * sizeof(double));
 		if (b[k].ns == NULL)
 			die("out of memory", NULL);
-		build_load(&b[k], objects);
+		build_load(&b[k], objects, ref);
 	}
 	for (r = 0; r < 2 * rounds; r++) {
 		struct build *c = &b[r & 1];
