@@ -300,10 +300,19 @@ mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
 {
 	struct mult__dom *d;
 	struct mult__inst *in;
+	const struct mult__ds *ds;
 	const struct mult__rmap *m;
 	uint64_t v;
 	int err;
 
+	/*
+	 * The short way (mult__slot_ds()). Only a range domain's state in
+	 * an instance other than the host has a map, and the long way would
+	 * read the same one: its answer, a miss too, is the answer.
+	 */
+	if (mult__likely((ds = mult__slot_ds(sp, inst, dom)) != NULL) &&
+	    (m = mult__load_acq(&ds->map)) != NULL)
+		goto xlate;
 	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_RANGE, &d, &in)) != 0)
 		return err;
 	if (in->parent == NULL) {
@@ -312,9 +321,11 @@ mult__range_xlate_in(uint64_t *y, struct mult_space *sp, uint64_t inst,
 		*y = x;
 		return 0;
 	}
-	m = mult__rmap_get(in, dom);
+	if ((m = mult__rmap_get(in, dom)) == NULL)
+		return MULT_ENOENT;
+xlate:
 	/* *y is left alone on a miss. */
-	if (m == NULL || !mult__rdir_xlate(&m->dir[up], x, up, &v))
+	if (!mult__rdir_xlate(&m->dir[up], x, up, &v))
 		return MULT_ENOENT;
 	*y = v;
 	return 0;

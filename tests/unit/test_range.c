@@ -50,6 +50,59 @@ map_is(struct mult_space *sp, uint64_t inst, uint32_t dom,
 	}
 }
 
+/*
+ * A translation by id takes the instance's slot first (the first five
+ * domains): a stale id whose slot a new instance holds is MULT_ESTALE, a
+ * state of another kind there is MULT_EKIND, a miss is MULT_ENOENT, and a
+ * domain past the fifth gives the same answers the long way.
+ */
+Test(range, translate_by_id_through_a_reused_slot_and_any_domain)
+{
+	struct mult_space *sp = h_space();
+	uint32_t uid = h_dom(sp, "uid", MULT_KIND_RANGE, 0, UINT32_MAX, 0);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 100, 0);
+	uint32_t uts = h_value_dom(sp, "uts", 0, 0);
+	uint32_t far, dom[2];
+	uint64_t a, b;
+	int i;
+
+	(void)h_dom(sp, "gid", MULT_KIND_RANGE, 0, UINT32_MAX, 0);
+	(void)h_dom(sp, "port", MULT_KIND_RANGE, 1, 65535, 0);
+	far = h_dom(sp, "far", MULT_KIND_RANGE, 0, UINT32_MAX, 0);
+	cr_assert_eq(far, 5);
+	dom[0] = uid;
+	dom[1] = far;
+	a = h_inst(sp, MULT_HOST, NULL, 0);
+	for (i = 0; i < 2; i++) {
+		h_grant(sp, a, dom[i], 100000, 65536);
+		h_map1(sp, a, dom[i], 0, 100000, 65536);
+	}
+	cr_assert_eq(mult_instance_destroy(sp, a), 0);
+	b = h_inst(sp, MULT_HOST, NULL, 0);
+	cr_assert_eq((uint32_t)b, (uint32_t)a, "slot not reused");
+	cr_assert_neq(b, a);
+	for (i = 0; i < 2; i++) {
+		h_grant(sp, b, dom[i], 200000, 65536);
+		h_map1(sp, b, dom[i], 0, 200000, 65536);
+	}
+	cr_assert_eq(h_alloc(sp, b, pid, 0xb1), 1);
+	h_set(sp, b, uts, "hostname", "b");
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(h_down_rc(sp, a, dom[i], 5), MULT_ESTALE);
+		cr_assert_eq(h_up_rc(sp, a, dom[i], 200005), MULT_ESTALE);
+		cr_assert_eq(h_down(sp, b, dom[i], 5), 200005);
+		cr_assert_eq(h_up(sp, b, dom[i], 265535), 65535);
+		cr_assert_eq(h_down_rc(sp, b, dom[i], 65536), MULT_ENOENT);
+		cr_assert_eq(h_up_rc(sp, b, dom[i], 100005), MULT_ENOENT);
+	}
+	cr_assert_eq(h_down_rc(sp, b, pid, 1), MULT_EKIND);
+	cr_assert_eq(h_up_rc(sp, b, uts, 1), MULT_EKIND);
+	cr_assert_eq(h_get_rc(sp, b, uid, "hostname"), MULT_EKIND);
+	cr_assert_eq(h_down_rc(sp, b, 6, 1), MULT_EINVAL);
+	h_verify(sp);
+	mult_space_destroy(sp);
+}
+
 Test(range, host_sees_resources_as_themselves)
 {
 	struct fix f;
