@@ -258,10 +258,18 @@ mult__value_get_in(void *buf, size_t cap, size_t *len, struct mult_space *sp,
 	uint32_t at;
 	int err;
 
-	if ((err = mult__resolve(sp, inst, dom, MULT_KIND_VALUE, &d, &in)) != 0)
-		return err;
-	ds = mult__ds_get(in, dom);
-	t = ds != NULL ? mult__load_acq(&ds->vals) : NULL;
+	/*
+	 * The short way (mult__slot_ds()). Only a value domain's state has
+	 * a table, and the long way would read the same one.
+	 */
+	if (mult__unlikely((ds = mult__slot_ds(sp, inst, dom)) == NULL ||
+	    (t = mult__load_acq(&ds->vals)) == NULL)) {
+		if ((err = mult__resolve(sp, inst, dom, MULT_KIND_VALUE, &d,
+		    &in)) != 0)
+			return err;
+		ds = mult__ds_get(in, dom);
+		t = ds != NULL ? mult__load_acq(&ds->vals) : NULL;
+	}
 	e = mult__vtab_find(t, mult__hash_str(sp->seed, key, klen), key, klen,
 	    &at);
 	if (e == NULL)

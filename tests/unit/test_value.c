@@ -27,6 +27,59 @@ fix_init(struct fix *f)
 	f->c = h_inst(f->sp, MULT_HOST, "c", 0);
 }
 
+/*
+ * A get by id takes the instance's slot first (the first five domains):
+ * a stale id whose slot a new instance holds is MULT_ESTALE, a state of
+ * another kind there is MULT_EKIND, a key not set is MULT_ENOENT, and a
+ * domain past the fifth gives the same answers the long way.
+ */
+Test(value, get_by_id_through_a_reused_slot_and_any_domain)
+{
+	struct mult_space *sp = h_space();
+	uint32_t uts = h_value_dom(sp, "uts", 0, 0);
+	uint32_t pid = h_dom(sp, "pid", MULT_KIND_NUMBERED, 1, 100, 0);
+	uint32_t uid = h_dom(sp, "uid", MULT_KIND_RANGE, 0, UINT32_MAX, 0);
+	uint32_t far, dom[2];
+	uint64_t a, b;
+	int i;
+
+	(void)h_value_dom(sp, "v3", 0, 0);
+	(void)h_value_dom(sp, "v4", 0, 0);
+	far = h_value_dom(sp, "far", 0, 0);
+	cr_assert_eq(far, 5);
+	dom[0] = uts;
+	dom[1] = far;
+	a = h_inst(sp, MULT_HOST, NULL, 0);
+	for (i = 0; i < 2; i++)
+		h_set(sp, a, dom[i], "hostname", "a");
+	cr_assert_eq(mult_instance_destroy(sp, a), 0);
+	b = h_inst(sp, MULT_HOST, NULL, 0);
+	cr_assert_eq((uint32_t)b, (uint32_t)a, "slot not reused");
+	cr_assert_neq(b, a);
+	for (i = 0; i < 2; i++)
+		h_set(sp, b, dom[i], "hostname", "b");
+	cr_assert_eq(h_alloc(sp, b, pid, 0xb1), 1);
+	h_grant(sp, b, uid, 100000, 65536);
+	h_map1(sp, b, uid, 0, 100000, 65536);
+	for (i = 0; i < 2; i++) {
+		char buf[1];
+		size_t len = 0;
+
+		cr_assert_eq(h_get_rc(sp, a, dom[i], "hostname"), MULT_ESTALE);
+		h_get_is(sp, b, dom[i], "hostname", "b");
+		cr_assert_eq(h_get_rc(sp, b, dom[i], "domainname"),
+		    MULT_ENOENT);
+		cr_assert_eq(mult_value_get(buf, 0, &len, sp, b, dom[i],
+		    "hostname"), MULT_ERANGE);
+		cr_assert_eq(len, 1);
+	}
+	cr_assert_eq(h_get_rc(sp, b, pid, "hostname"), MULT_EKIND);
+	cr_assert_eq(h_get_rc(sp, b, uid, "hostname"), MULT_EKIND);
+	cr_assert_eq(h_get_rc(sp, b, 6, "hostname"), MULT_EINVAL);
+	h_verify(sp);
+	mult_space_destroy(sp);
+}
+
 Test(value, set_get_copy_in_copy_out)
 {
 	struct fix f;
