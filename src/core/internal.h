@@ -862,7 +862,10 @@ mult__rchild_or_none(const struct mult__rnode *n, uint32_t shift, uint64_t idx)
 {
 	const struct mult__rnode *c = mult__rchild(n, shift, idx);
 
-	return c != NULL ? c : &mult__rnode_none;
+	/* Unlikely: the step falls through, and the fix-up is out of line. */
+	if (mult__unlikely(c == NULL))
+		c = &mult__rnode_none;
+	return c;
 }
 
 /*
@@ -941,25 +944,24 @@ mult__radix_get_low(const uintptr_t *rp, struct mult__rnode *const *low,
 	if (k >= MULT__RLOW)
 		return mult__radix_get(mult__load_acq(rp), *top, idx);
 	n = mult__load_acq(&low[k]);
-	if (n == NULL)
+	if (mult__unlikely(n == NULL))
 		n = &mult__rnode_none;
 	/*
-	 * The k levels below, unrolled (radix.c asserts MULT__RLOW is 4):
-	 * one branch to the first, then none, for a missing child leads to
-	 * the empty node. Nested ifs took a taken branch a level.
+	 * The k levels below, unrolled (radix.c asserts MULT__RLOW is 4). A
+	 * missing child leads to the empty node, so no step branches on it.
+	 * k = 1, a domain's first 4,096 identities (a pid namespace's all),
+	 * takes no branch at all: a taken branch, even a predicted one, cost
+	 * a lookup more than its ops (a switch took two: to the case and
+	 * back). Taller trees take one out and one back.
 	 */
-	switch (k) {
-	case 3:
-		n = mult__rchild_or_none(n, 3 * MULT__RADIX_BITS, idx);
-		__attribute__((__fallthrough__));
-	case 2:
-		n = mult__rchild_or_none(n, 2 * MULT__RADIX_BITS, idx);
-		__attribute__((__fallthrough__));
-	case 1:
+	if (mult__likely(k != 0)) {
+		if (mult__unlikely(k >= 2)) {
+			if (k == 3)
+				n = mult__rchild_or_none(n, 3 * MULT__RADIX_BITS,
+				    idx);
+			n = mult__rchild_or_none(n, 2 * MULT__RADIX_BITS, idx);
+		}
 		n = mult__rchild_or_none(n, MULT__RADIX_BITS, idx);
-		break;
-	default:
-		break;
 	}
 	return mult__load(&n->slot[idx & MULT__RADIX_MASK]);
 }
