@@ -445,11 +445,15 @@ struct mult_space {
 	uint64_t seed;
 	uint32_t ndoms;             /* published: count of doms[] in use */
 	uint32_t pad;
-	struct mult__sdir *sdir;    /* published */
 	struct mult__slot *slots0;  /* chunk 0's slots, the host's, fixed from
 	                               the space's creation: most lookups skip
 	                               sdir, as Linux's files_struct keeps its
 	                               first fds in place (fd_array) */
+	uint64_t lo[MULT__SLOT_DS]; /* the first domains' lo, set before they
+	                               are published: the short way reads it
+	                               here, beside slots0, not through
+	                               doms[] (a dependent load fewer) */
+	struct mult__sdir *sdir;    /* published */
 	struct mult__htab *names;   /* published: name hash -> instance */
 	struct mult__inst *host;
 	struct mult__dom *doms[MULT_DOMAIN_MAX];

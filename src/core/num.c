@@ -406,7 +406,7 @@ mult__num_lookup_in(uint64_t *obj, struct mult_space *sp, uint64_t inst,
 	 */
 	if (mult__likely((ds = mult__slot_ds(sp, inst, dom)) != NULL) &&
 	    (o = mult__radix_get_low(&ds->ids, ds->low, &ds->top,
-	    id - sp->doms[dom]->lo)) != 0) {
+	    id - sp->lo[dom])) != 0) {
 		*obj = o;
 		return 0;
 	}

@@ -173,6 +173,8 @@ mult_domain_create(uint32_t *out, struct mult_space *sp, const char *name,
 	}
 	d->name_hash = mult__hash_str(sp->seed, name, len);
 	mult__memcpy(d->name, name, len);
+	if (d->idx < MULT__SLOT_DS)
+		sp->lo[d->idx] = d->lo;
 	sp->doms[d->idx] = d;
 	mult__store_rel(&sp->ndoms, d->idx + 1);
 	*out = d->idx;

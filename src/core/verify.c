@@ -801,6 +801,10 @@ mult_verify(struct mult_violation *out, struct mult_space *sp)
 			}
 		}
 	}
+	for (dom = 0; err == 0 && dom < sp->ndoms && dom < MULT__SLOT_DS; dom++)
+		if (sp->lo[dom] != sp->doms[dom]->lo)
+			err = mult__fail(v, 8, dom, NULL, NULL, sp->lo[dom],
+			    sp->doms[dom]->lo, "space's copy of lo differs");
 	for (dom = 0; err == 0 && dom < sp->ndoms; dom++)
 		if (sp->doms[dom]->kind == MULT_KIND_NUMBERED)
 			err = mult__v_num_objs(v, dom, sp->doms[dom]);

@@ -483,6 +483,16 @@ Test(corrupt, i8_first_slots_shortcut)
 	f.sp->slots0 = saved;
 }
 
+/* I8: the space's copy of a domain's lo, the lookups' short way. */
+Test(corrupt, i8_space_lo_copy)
+{
+	cr_assert_lt(f.pid, MULT__SLOT_DS);
+	f.sp->lo[f.pid]++;
+	expect(8, 0, f.pid);
+	f.sp->lo[f.pid]--;
+	ok(mult_verify(NULL, f.sp));
+}
+
 /* I8: a slot's copy of an instance's state, the lookups' short way. */
 Test(corrupt, i8_slot_state_copy)
 {
