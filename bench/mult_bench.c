@@ -34,13 +34,13 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
